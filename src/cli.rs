@@ -1,0 +1,140 @@
+//! The command line: `check` and `model` (load → parse → validate).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::{render_human, Severity};
+use crate::load::Project;
+use crate::{compile, Compiled};
+
+#[derive(Parser, Debug)]
+#[command(name = "studymark", version, about = "Compiles Markdown question banks into study artifacts")]
+pub struct Cli {
+    /// Project folder (where studymark.toml and content/ are).
+    #[arg(long, global = true, default_value = ".")]
+    pub project: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Parse and validate banks; write nothing.
+    Check {
+        /// Files or folders (default: the project's content folder).
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Print the structure found: topics, questions, kinds, counts.
+        #[arg(long)]
+        outline: bool,
+        /// Fail on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Print the typed model as JSON on stdout.
+    Model {
+        /// Files or folders (default: the project's content folder).
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+/// Runs the command line; the exit code is 0 on success, 1 when content has
+/// errors (or warnings with `--deny-warnings`), 2 on usage or I/O errors.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match execute(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
+    let project = Project::load(&cli.project)?;
+    match cli.command {
+        Command::Check { paths, format, outline, deny_warnings } => {
+            let compiled = compile(&project, &paths)?;
+            if outline {
+                print!("{}", crate::outline::render_outline(&compiled.banks));
+            }
+            report(&compiled, format)?;
+            let failed = compiled.count(Severity::Error) > 0 || (deny_warnings && compiled.count(Severity::Warning) > 0);
+            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Model { paths } => {
+            let compiled = compile(&project, &paths)?;
+            let json = serde_json::json!({ "banks": compiled.banks });
+            let mut stdout = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut stdout, &json)?;
+            writeln!(stdout)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Prints diagnostics and the summary: human form on stderr, JSON lines on
+/// stdout.
+fn report(compiled: &Compiled, format: Format) -> anyhow::Result<()> {
+    match format {
+        Format::Human => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprint!("{}", render_human(&compiled.diagnostics, &compiled.sources, color));
+            eprintln!("{}", summary_line(compiled));
+        }
+        Format::Json => {
+            let mut stdout = std::io::stdout().lock();
+            for diagnostic in &compiled.diagnostics {
+                writeln!(stdout, "{}", diagnostic.to_json())?;
+            }
+            writeln!(stdout, "{}", serde_json::json!({ "summary": summary_json(compiled) }))?;
+        }
+    }
+    Ok(())
+}
+
+fn summary_json(compiled: &Compiled) -> serde_json::Value {
+    serde_json::json!({
+        "files": compiled.banks.len(),
+        "questions": compiled.banks.iter().map(|b| b.questions().count()).sum::<usize>(),
+        "errors": compiled.count(Severity::Error),
+        "warnings": compiled.count(Severity::Warning),
+        "formulas": compiled.stats.formulas,
+        "code_checked": compiled.stats.checked,
+        "code_unchecked": compiled.stats.unchecked,
+        "languages_guessed": compiled.stats.guessed,
+    })
+}
+
+fn summary_line(compiled: &Compiled) -> String {
+    let list = |map: &std::collections::BTreeMap<String, usize>| {
+        if map.is_empty() {
+            "none".to_string()
+        } else {
+            map.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+        }
+    };
+    let s = &compiled.stats;
+    format!(
+        "checked {} files: {} questions, {} errors, {} warnings\n  code checked: {}; not checked: {}; languages guessed: {}; formulas: {}",
+        compiled.banks.len(),
+        compiled.banks.iter().map(|b| b.questions().count()).sum::<usize>(),
+        compiled.count(Severity::Error),
+        compiled.count(Severity::Warning),
+        list(&s.checked),
+        list(&s.unchecked),
+        list(&s.guessed),
+        s.formulas,
+    )
+}

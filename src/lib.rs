@@ -1,0 +1,78 @@
+//! studymark compiles Markdown question banks into study artifacts.
+//!
+//! The pipeline, one module per stage:
+//! 1. [`load`]: configuration and bank discovery;
+//! 2. [`parse`]: each file → [`model::Bank`];
+//! 3. [`validate`]: math, code and structure → diagnostics.
+//!
+//! [`compile`] runs stages 1–3 for a set of paths; [`cli`] exposes them.
+
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod outline;
+pub mod parse;
+pub mod source;
+pub mod validate;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use rayon::prelude::*;
+
+use diagnostic::{sort_diagnostics, Diagnostic, Severity};
+use load::Project;
+use model::Bank;
+use source::SourceFile;
+use validate::CodeStats;
+
+/// The result of loading, parsing and validating a set of banks.
+pub struct Compiled {
+    pub sources: Vec<SourceFile>,
+    pub banks: Vec<Bank>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub stats: CodeStats,
+}
+
+impl Compiled {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+    }
+}
+
+/// Loads, parses and validates the banks under `paths` (the project's
+/// content folder when empty). Files are processed in parallel; the
+/// result is in path order.
+pub fn compile(project: &Project, paths: &[PathBuf]) -> Result<Compiled> {
+    let content_dir = project.content_dir();
+    let roots = if paths.is_empty() { vec![content_dir.clone()] } else { paths.to_vec() };
+    let files = load::discover_banks(&roots)?;
+    let per_file: Vec<(SourceFile, Bank, Vec<Diagnostic>, CodeStats)> = files
+        .par_iter()
+        .map(|path| {
+            let (file, utf8_problem) = load::read_bank(path)?;
+            let id = load::default_bank_id(path, &content_dir);
+            let (bank, mut diagnostics) = parse::parse_bank(&file, &id, &project.config);
+            diagnostics.extend(utf8_problem);
+            let (found, stats) = validate::validate_bank(&file, &bank, &project.config, &content_dir);
+            diagnostics.extend(found);
+            Ok((file, bank, diagnostics, stats))
+        })
+        .collect::<Result<_>>()?;
+    let mut compiled = Compiled {
+        sources: project.config_file.iter().cloned().collect(),
+        banks: Vec::new(),
+        diagnostics: project.diagnostics.clone(),
+        stats: CodeStats::default(),
+    };
+    for (file, bank, diagnostics, stats) in per_file {
+        compiled.sources.push(file);
+        compiled.banks.push(bank);
+        compiled.diagnostics.extend(diagnostics);
+        compiled.stats.merge(stats);
+    }
+    sort_diagnostics(&mut compiled.diagnostics);
+    Ok(compiled)
+}

@@ -1,0 +1,86 @@
+//! Loading: the project's configuration and its Markdown files, found in
+//! a stable order. Files that are not UTF-8 are read lossily and reported,
+//! so the rest of the file still compiles.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+use crate::config::{load_config, Config};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::SourceFile;
+
+/// A project: its root, configuration and the config file's diagnostics.
+pub struct Project {
+    pub root: PathBuf,
+    pub config: Config,
+    pub config_file: Option<SourceFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Project {
+    pub fn load(root: &Path) -> Result<Project> {
+        let (config, config_file, diagnostics) =
+            load_config(root).with_context(|| format!("cannot read {}", root.join(crate::config::CONFIG_FILE).display()))?;
+        Ok(Project { root: root.to_path_buf(), config, config_file, diagnostics })
+    }
+
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join(&self.config.content_dir)
+    }
+}
+
+/// Finds the Markdown files under each path (a file or a folder), sorted
+/// by path, without duplicates. Hidden files and folders are skipped.
+pub fn discover_banks(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_file() {
+            files.push(path.clone());
+        } else if path.is_dir() {
+            let walker = walkdir::WalkDir::new(path).sort_by_file_name().into_iter();
+            for entry in walker.filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name())) {
+                let entry = entry.with_context(|| format!("cannot list {}", path.display()))?;
+                if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "md") {
+                    files.push(entry.into_path());
+                }
+            }
+        } else {
+            bail!("{}: no such file or folder", path.display());
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+/// Reads one bank. Invalid UTF-8 is replaced and reported (`invalid-utf8`).
+pub fn read_bank(path: &Path) -> Result<(SourceFile, Option<Diagnostic>)> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((SourceFile::new(path, text), None)),
+        Err(err) => {
+            let valid_up_to = err.utf8_error().valid_up_to();
+            let file = SourceFile::new(path, String::from_utf8_lossy(err.as_bytes()).into_owned());
+            let span = file.span(valid_up_to..valid_up_to + '\u{fffd}'.len_utf8());
+            let diagnostic = Diagnostic::new(
+                Code::InvalidUtf8,
+                &file,
+                Some(span),
+                "file is not valid UTF-8; invalid bytes were replaced with �",
+            );
+            Ok((file, Some(diagnostic)))
+        }
+    }
+}
+
+/// The default bank id: the path under the content folder without its
+/// extension, slugified (`tour/marker.md` → `tour-marker`).
+pub fn default_bank_id(path: &Path, content_dir: &Path) -> String {
+    let relative = path.strip_prefix(content_dir).unwrap_or(path);
+    crate::parse::slugify(&relative.with_extension("").to_string_lossy())
+}

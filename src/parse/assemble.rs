@@ -1,0 +1,350 @@
+//! Turns a style's [`Draft`] into a [`Question`] with the rules every style
+//! shares, in this order:
+//! 1. the question text is the first block of the prompt range; lettered
+//!    option lines in it become choices;
+//! 2. spacers, `<!-- id: ... -->` comments and `Tags:` lines leave the body;
+//! 3. prompt phase: code blocks, option lists and lead-in paragraphs ending
+//!    with `:` right before code belong to the prompt (`context`);
+//! 4. answer phase: the first paragraph(s) are the answer, the rest are
+//!    details;
+//! 5. kind (multiple choice with its key, cloze, open), difficulty, tags,
+//!    id, slug and number.
+
+use std::collections::{HashMap, HashSet};
+
+use sha2::{Digest, Sha256};
+
+use super::blocks::{parse_blocks, Block, BlockKind};
+use super::choices::{self, Key};
+use super::text::{difficulty_line, id_comment, normalize_prompt, slugify, tags_line, trailing_difficulty};
+use super::{is_paragraph, is_spacer, Draft};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{Bank, CodeBlock, Kind, LanguageSource, Link, Math, Question, Rich};
+use crate::source::SourceFile;
+use crate::validate::code::{detect_language, normalize_language};
+
+/// Assembles the questions of one bank, tracking what must be unique in it.
+pub struct Assembler<'a> {
+    file: &'a SourceFile,
+    bank_id: String,
+    bank_tags: Vec<String>,
+    default_language: Option<String>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    /// Normalized prompt → line of its first occurrence.
+    prompts: HashMap<String, usize>,
+    slugs: HashSet<String>,
+    count: u32,
+}
+
+/// The body split into its parts.
+#[derive(Default)]
+struct Parts {
+    context: Vec<Block>,
+    choices: Vec<Block>,
+    task_key: Option<Vec<usize>>,
+    answer: Vec<Block>,
+    details: Vec<Block>,
+    tags: Vec<String>,
+    explicit_id: Option<String>,
+}
+
+impl<'a> Assembler<'a> {
+    pub fn new(file: &'a SourceFile, bank: &Bank, diagnostics: &'a mut Vec<Diagnostic>) -> Self {
+        Assembler {
+            file,
+            bank_id: bank.id.clone(),
+            bank_tags: bank.tags.clone(),
+            default_language: bank.default_language.clone(),
+            diagnostics,
+            prompts: HashMap::new(),
+            slugs: HashSet::new(),
+            count: 0,
+        }
+    }
+
+    pub fn assemble(&mut self, draft: Draft, topic_slug: &str) -> Question {
+        self.count += 1;
+        let text = self.file.text.as_str();
+        let mut prompt_blocks =
+            if text[draft.prompt.clone()].trim().is_empty() { Vec::new() } else { parse_blocks(text, draft.prompt.clone()) };
+        // Answers are found again by offset: blocks are added and removed below.
+        let answer_offset = draft.answer_from.and_then(|i| draft.body.get(i)).map(|b| b.range.start);
+        let mut body: Vec<Block> = prompt_blocks.split_off(prompt_blocks.len().min(1));
+        body.extend(draft.body);
+        let mut parts = Parts { explicit_id: draft.explicit_id, ..Parts::default() };
+        let mut question_block = prompt_blocks.pop();
+        if let Some((question, options)) =
+            question_block.as_ref().filter(|b| is_paragraph(b)).and_then(|b| choices::split_options(text, b.range.clone()))
+        {
+            question_block = parse_blocks(text, question).into_iter().next();
+            parts.choices = options.into_iter().flat_map(|r| parse_blocks(text, r)).collect();
+        }
+        let body = self.strip_metadata(body, &mut parts);
+        let answer_from = answer_offset.map(|o| body.iter().position(|b| b.range.start >= o).unwrap_or(body.len()));
+        split_body(text, body, answer_from, &mut parts);
+
+        let mut prompt = question_block.map(|b| self.rich(std::slice::from_ref(&b))).unwrap_or_default();
+        let mut difficulty = draft.difficulty;
+        if let Some((d, len)) = trailing_difficulty(&prompt.markdown) {
+            difficulty = difficulty.or(Some(d));
+            prompt.markdown.truncate(prompt.markdown.len() - len);
+        }
+        let kind = self.kind(&prompt, &mut parts);
+        let all_text = || parts.context.iter().chain(&parts.answer).chain(&parts.details).map(|b| b.text.as_str());
+        let difficulty = difficulty.or_else(|| all_text().find_map(difficulty_line));
+        let prompt_text = plain_prompt(&prompt);
+        let start = prompt.spans.first().map_or(draft.prompt.start, |s| s.start);
+        let end = [&parts.answer, &parts.details, &parts.context]
+            .iter()
+            .filter_map(|blocks| blocks.last().map(|b| b.range.end))
+            .max()
+            .unwrap_or(draft.prompt.end)
+            .max(start);
+        let span = self.file.span(start..end);
+        self.check_prompt(&prompt_text, &parts, span, draft.inferred);
+        let normalized = normalize_prompt(&prompt_text);
+        Question {
+            id: parts.explicit_id.clone().unwrap_or_else(|| question_id(&self.bank_id, &normalized)),
+            number: draft.number.unwrap_or(self.count),
+            slug: self.unique_slug(&prompt_text),
+            context: self.rich(&parts.context),
+            answer: self.rich(&parts.answer),
+            details: self.rich(&parts.details),
+            tags: merge_tags(&self.bank_tags, &parts.tags, topic_slug),
+            prompt,
+            kind,
+            difficulty,
+            inferred: draft.inferred,
+            span,
+        }
+    }
+
+    /// Drops spacers and moves id comments and `Tags:` lines out of the body.
+    fn strip_metadata(&self, body: Vec<Block>, parts: &mut Parts) -> Vec<Block> {
+        let text = &self.file.text;
+        body.into_iter()
+            .filter(|block| {
+                if let Some(id) = (block.kind == BlockKind::Html).then(|| id_comment(&text[block.range.clone()])).flatten() {
+                    parts.explicit_id.get_or_insert(id);
+                    return false;
+                }
+                if let Some(tags) = tags_line(block) {
+                    parts.tags.extend(tags);
+                    return false;
+                }
+                !is_spacer(text, block)
+            })
+            .collect()
+    }
+
+    /// Multiple choice when there are options (the key comes from the task
+    /// list or the first answer paragraph), cloze when the prompt has
+    /// `{{c1::...}}`, else open.
+    fn kind(&mut self, prompt: &Rich, parts: &mut Parts) -> Kind {
+        if parts.choices.is_empty() {
+            return if has_cloze(&prompt.markdown) { Kind::Cloze } else { Kind::Open };
+        }
+        let choices: Vec<Rich> = parts.choices.iter().map(|b| self.rich(std::slice::from_ref(b))).collect();
+        let correct = match parts.task_key.take() {
+            Some(checked) => checked,
+            None => self.answer_key(&choices, parts),
+        };
+        if correct.is_empty() {
+            let span = prompt.spans.first().copied();
+            self.diagnostics.push(
+                Diagnostic::new(Code::McqNoKey, self.file, span, "multiple-choice question has no answer key")
+                    .with_note("start the answer with the option letter, e.g. `(b) ...` or `Answer: b`"),
+            );
+        }
+        Kind::MultipleChoice { choices, correct }
+    }
+
+    fn answer_key(&mut self, choices: &[Rich], parts: &Parts) -> Vec<usize> {
+        let Some(first) = parts.answer.first() else { return Vec::new() };
+        let texts: Vec<String> = choices.iter().map(plain_prompt).collect();
+        match choices::parse_key(&first.text, &texts) {
+            Key::Options(indices) => indices,
+            Key::Missing => Vec::new(),
+            Key::Invalid(named) => {
+                let last = (b'a' + choices.len().saturating_sub(1) as u8) as char;
+                self.diagnostics.push(Diagnostic::new(
+                    Code::McqKey,
+                    self.file,
+                    Some(self.file.span(first.range.clone())),
+                    format!("answer key `{named}` names no option; the options are (a) to ({last})"),
+                ));
+                Vec::new()
+            }
+        }
+    }
+
+    fn check_prompt(&mut self, prompt_text: &str, parts: &Parts, span: crate::source::Span, inferred: bool) {
+        let file = self.file;
+        if prompt_text.trim().is_empty() {
+            self.diagnostics.push(Diagnostic::new(Code::EmptyPrompt, file, Some(span), "question marker with no question text"));
+            return;
+        }
+        if parts.answer.is_empty() && parts.details.is_empty() {
+            self.diagnostics.push(Diagnostic::new(Code::EmptyAnswer, file, Some(span), "question has no answer"));
+        }
+        let normalized = normalize_prompt(prompt_text);
+        if let Some(first_line) = self.prompts.get(&normalized) {
+            self.diagnostics.push(
+                Diagnostic::new(Code::DuplicateQuestion, file, Some(span), "the same question appears twice in this bank")
+                    .with_note(format!("first asked on line {first_line}")),
+            );
+        } else if !inferred || !normalized.is_empty() {
+            self.prompts.insert(normalized, span.line);
+        }
+    }
+
+    fn unique_slug(&mut self, prompt_text: &str) -> String {
+        let base: String = slugify(prompt_text).split('-').take(8).collect::<Vec<_>>().join("-");
+        let mut slug = base.clone();
+        let mut n = 2;
+        while !self.slugs.insert(slug.clone()) {
+            slug = format!("{base}-{n}");
+            n += 1;
+        }
+        slug
+    }
+
+    fn rich(&self, blocks: &[Block]) -> Rich {
+        let mut rich = rich_from_blocks(self.file, blocks);
+        for code in &mut rich.code {
+            if code.language.is_none() {
+                if let Some(lang) = &self.default_language {
+                    code.language = normalize_language(lang);
+                    code.language_source = LanguageSource::Default;
+                } else if let Some(lang) = detect_language(&code.source) {
+                    code.language = Some(lang.to_string());
+                    code.language_source = LanguageSource::Guessed;
+                }
+            }
+        }
+        rich
+    }
+}
+
+/// Splits the cleaned body into context, choices, answer and details.
+fn split_body(text: &str, body: Vec<Block>, answer_from: Option<usize>, parts: &mut Parts) {
+    let limit = answer_from.unwrap_or(body.len()).min(body.len());
+    let mut i = 0;
+    while i < limit {
+        let block = &body[i];
+        let next_is_code = body.get(i + 1).is_some_and(|b| b.kind == BlockKind::Code) && i + 1 < limit;
+        if parts.choices.is_empty() {
+            if let Some((options, key)) = choices::list_options(text, block) {
+                parts.choices = options.into_iter().flat_map(|r| parse_blocks(text, r)).collect();
+                parts.task_key = key;
+                i += 1;
+                continue;
+            }
+            if let Some(options) = choices::paragraph_options(text, block) {
+                parts.choices = options.into_iter().flat_map(|r| parse_blocks(text, r)).collect();
+                i += 1;
+                continue;
+            }
+        }
+        let lead_in = is_paragraph(block) && block.text.trim_end().ends_with(':') && next_is_code;
+        if block.kind == BlockKind::Code || lead_in || answer_from.is_some() {
+            parts.context.push(block.clone());
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let mut rest = body.into_iter().skip(i).peekable();
+    while let Some(block) = rest.next_if(is_paragraph) {
+        parts.answer.push(block);
+    }
+    if parts.answer.is_empty() {
+        parts.answer.extend(rest.next());
+    }
+    parts.details.extend(rest);
+}
+
+/// Builds a rich fragment from blocks: their source joined by blank lines,
+/// with every code block, formula and link they hold.
+pub fn rich_from_blocks(file: &SourceFile, blocks: &[Block]) -> Rich {
+    let mut rich = Rich::default();
+    for block in blocks {
+        if !rich.markdown.is_empty() {
+            rich.markdown.push_str("\n\n");
+        }
+        rich.markdown.push_str(&file.text[block.range.clone()]);
+        rich.spans.push(file.span(block.range.clone()));
+        rich.code.extend(block.code.iter().map(|c| CodeBlock {
+            language: normalize_language(&c.info),
+            language_source: if c.info.trim().is_empty() { LanguageSource::Unknown } else { LanguageSource::Label },
+            line: file.line_col(c.content_start).0,
+            source: c.source.clone(),
+            span: file.span(c.range.clone()),
+            unterminated: !c.closed,
+        }));
+        rich.math.extend(block.math.iter().map(|m| Math {
+            tex: m.tex.clone(),
+            display: m.display,
+            span: file.span(m.range.clone()),
+        }));
+        rich.links.extend(block.links.iter().map(|l| Link {
+            url: l.url.clone(),
+            image: l.image,
+            span: file.span(l.range.clone()),
+        }));
+    }
+    rich
+}
+
+/// The prompt as plain words (markup and escapes removed).
+fn plain_prompt(rich: &Rich) -> String {
+    let mut text = String::new();
+    for piece in rich.markdown.split(['*', '_', '`', '\\']) {
+        text.push_str(piece);
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn has_cloze(markdown: &str) -> bool {
+    markdown.match_indices("{{c").any(|(i, _)| {
+        let rest = &markdown[i + 3..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        digits > 0 && rest[digits..].starts_with("::")
+    })
+}
+
+/// Stable id from the bank id and the normalized prompt: editing the answer
+/// keeps it.
+fn question_id(bank_id: &str, normalized_prompt: &str) -> String {
+    let digest = Sha256::digest(format!("{bank_id}\u{0}{normalized_prompt}").as_bytes());
+    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+fn merge_tags(bank: &[String], question: &[String], topic_slug: &str) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    for tag in bank.iter().chain(question).map(String::as_str).chain([topic_slug]) {
+        if !tags.iter().any(|t| t == tag) {
+            tags.push(tag.to_string());
+        }
+    }
+    tags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cloze_detection() {
+        assert!(has_cloze("The {{c1::mitochondria}} is"));
+        assert!(!has_cloze("{{c::x}} and {{ c1 }}"));
+    }
+
+    #[test]
+    fn ids_ignore_markup_and_depend_on_the_bank() {
+        let a = question_id("bank", &normalize_prompt("Why *is* X?"));
+        assert_eq!(a, question_id("bank", &normalize_prompt("why is   x?")));
+        assert_ne!(a, question_id("other", &normalize_prompt("why is x?")));
+        assert_eq!(a.len(), 12);
+    }
+}

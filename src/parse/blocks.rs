@@ -1,0 +1,500 @@
+//! Splits Markdown into top-level blocks with source ranges, using
+//! pulldown-cmark's offset iterator. Every style parser works on these
+//! blocks; nothing else in studymark tokenizes Markdown.
+//!
+//! For each block we keep what later stages need without parsing again:
+//! its plain text, list items, and the code blocks, formulas and links
+//! inside it, all with byte ranges into the original file.
+//!
+//! An unterminated code fence swallows the rest of the document in
+//! CommonMark. [`parse_document`] cuts the document at the first line inside
+//! such a fence that starts a new question, so the text after it is still
+//! compiled (the fence itself is reported by validation).
+
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// One top-level Markdown block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// Byte range in the file, without the trailing newline.
+    pub range: Range<usize>,
+    /// Plain text of the inline content: markup removed, breaks kept as
+    /// `\n`, math kept as `$tex$`, inline code without backticks.
+    pub text: String,
+    /// Text inside a leading `**strong**` run and the text after it, when
+    /// the block starts with one (bold-style questions, `**?**` markers).
+    pub strong_lead: Option<(String, String)>,
+    pub code: Vec<CodeRef>,
+    pub math: Vec<MathRef>,
+    pub links: Vec<LinkRef>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum BlockKind {
+    Paragraph,
+    Heading { level: u8, id: Option<String> },
+    List { items: Vec<Item> },
+    Code,
+    Html,
+    Rule,
+    /// Block quotes, tables, footnote definitions.
+    Other,
+}
+
+/// One item of a top-level list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub range: Range<usize>,
+    /// The item's source after its bullet (`- `, `1. `) and task marker.
+    pub content: Range<usize>,
+    pub text: String,
+    pub checked: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeRef {
+    /// The fence's info string (empty for unlabeled and indented blocks).
+    pub info: String,
+    /// The whole block, fences included.
+    pub range: Range<usize>,
+    /// Offset where the code's first line starts.
+    pub content_start: usize,
+    pub source: String,
+    pub fenced: bool,
+    /// False when the fence was never closed.
+    pub closed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MathRef {
+    pub tex: String,
+    /// Range of the TeX between the delimiters.
+    pub range: Range<usize>,
+    pub display: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkRef {
+    pub url: String,
+    pub image: bool,
+    pub range: Range<usize>,
+}
+
+impl Block {
+    pub fn is_heading(&self) -> bool {
+        matches!(self.kind, BlockKind::Heading { .. })
+    }
+
+    pub fn heading_level(&self) -> Option<u8> {
+        match self.kind {
+            BlockKind::Heading { level, .. } => Some(level),
+            _ => None,
+        }
+    }
+
+    pub fn items(&self) -> &[Item] {
+        match &self.kind {
+            BlockKind::List { items } => items,
+            _ => &[],
+        }
+    }
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_MATH
+}
+
+/// Parses `text[range]` into top-level blocks whose ranges are offsets into
+/// `text`, recovering from unterminated fences as described in the module
+/// docs.
+pub fn parse_document(text: &str, range: Range<usize>) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut start = range.start;
+    while start < range.end {
+        let mut part = parse_blocks(text, start..range.end);
+        match first_recovery_cut(text, &part) {
+            Some(cut) => {
+                part.retain(|b| b.range.start < cut);
+                let reparsed = parse_blocks(text, start..cut);
+                blocks.extend(reparsed);
+                start = cut;
+            }
+            None => {
+                blocks.extend(part);
+                break;
+            }
+        }
+    }
+    blocks
+}
+
+/// The offset of the first line inside an unclosed fence that starts a
+/// question, if any.
+fn first_recovery_cut(text: &str, blocks: &[Block]) -> Option<usize> {
+    let fence = blocks.iter().flat_map(|b| &b.code).find(|c| c.fenced && !c.closed)?;
+    let mut offset = fence.content_start;
+    for line in text[fence.content_start..fence.range.end].split_inclusive('\n') {
+        if offset > fence.content_start && starts_question(line) {
+            return Some(offset);
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Lines that begin a question in any style; code rarely starts this way.
+fn starts_question(line: &str) -> bool {
+    let line = line.trim();
+    let line = line.strip_prefix("- ").unwrap_or(line);
+    line == "?"
+        || line.starts_with("? ")
+        || line.starts_with("**?**")
+        || line.starts_with("?**")
+        || line.starts_with("Q: ")
+        || line.starts_with("**Q:**")
+        || line.starts_with("<details")
+}
+
+/// Parses `text[range]` into top-level blocks (no fence recovery).
+pub fn parse_blocks(text: &str, range: Range<usize>) -> Vec<Block> {
+    let base = range.start;
+    let slice = &text[range];
+    let mut builder = BlockBuilder::default();
+    for (event, r) in Parser::new_ext(slice, options()).into_offset_iter() {
+        builder.push(text, event, (r.start + base)..(r.end + base));
+    }
+    builder.blocks
+}
+
+/// Accumulates events of the current top-level block.
+#[derive(Default)]
+struct BlockBuilder {
+    blocks: Vec<Block>,
+    current: Option<Block>,
+    depth: usize,
+    /// Depth inside `**strong**` and whether the leading strong run ended.
+    strong_depth: usize,
+    strong_state: StrongState,
+    code: Option<CodeRef>,
+    link_stack: Vec<LinkRef>,
+}
+
+#[derive(Default, PartialEq)]
+enum StrongState {
+    #[default]
+    Start,
+    Inside,
+    After,
+    None,
+}
+
+impl BlockBuilder {
+    fn push(&mut self, text: &str, event: Event, range: Range<usize>) {
+        match event {
+            Event::Start(tag) => {
+                if self.depth == 0 {
+                    self.begin(block_kind(&tag), range.clone());
+                }
+                self.start_tag(text, tag, range);
+                self.depth += 1;
+            }
+            Event::End(tag) => {
+                self.end_tag(text, tag, range.clone());
+                self.depth = self.depth.saturating_sub(1);
+                if self.depth == 0 {
+                    self.finish(text, range.end);
+                }
+            }
+            Event::Rule if self.depth == 0 => {
+                self.begin(BlockKind::Rule, range.clone());
+                self.finish(text, range.end);
+            }
+            Event::Html(_) | Event::InlineHtml(_) if self.depth == 0 => {
+                self.begin(BlockKind::Html, range.clone());
+                self.finish(text, range.end);
+            }
+            other => self.inline(text, other, range),
+        }
+    }
+
+    fn begin(&mut self, kind: BlockKind, range: Range<usize>) {
+        self.strong_depth = 0;
+        self.strong_state = StrongState::Start;
+        self.current = Some(Block {
+            kind,
+            range,
+            text: String::new(),
+            strong_lead: None,
+            code: Vec::new(),
+            math: Vec::new(),
+            links: Vec::new(),
+        });
+    }
+
+    fn finish(&mut self, text: &str, end: usize) {
+        if let Some(mut block) = self.current.take() {
+            block.range.end = trim_end(text, block.range.start, end.max(block.range.end));
+            if let Some((_, after)) = &mut block.strong_lead {
+                *after = after.trim().to_string();
+            }
+            self.blocks.push(block);
+        }
+    }
+
+    fn start_tag(&mut self, text: &str, tag: Tag, range: Range<usize>) {
+        let Some(block) = self.current.as_mut() else { return };
+        match tag {
+            Tag::Strong => {
+                if self.strong_state == StrongState::Start && block.text.trim().is_empty() {
+                    self.strong_state = StrongState::Inside;
+                    block.strong_lead = Some((String::new(), String::new()));
+                }
+                self.strong_depth += 1;
+            }
+            Tag::Item if self.depth == 1 => {
+                if let BlockKind::List { items } = &mut block.kind {
+                    let content = (range.start + bullet_len(&text[range.clone()])).min(range.end);
+                    items.push(Item {
+                        range: range.clone(),
+                        content: content..range.end,
+                        text: String::new(),
+                        checked: None,
+                    });
+                }
+            }
+            Tag::CodeBlock(kind) => {
+                let (info, fenced) = match kind {
+                    CodeBlockKind::Fenced(info) => (info.to_string(), true),
+                    CodeBlockKind::Indented => (String::new(), false),
+                };
+                self.code = Some(CodeRef {
+                    info,
+                    range: range.clone(),
+                    content_start: next_line(text, range.start).min(range.end),
+                    source: String::new(),
+                    fenced,
+                    closed: true,
+                });
+            }
+            Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. } => {
+                let image = matches!(tag, Tag::Image { .. });
+                let dest_url = dest_url.clone();
+                self.link_stack.push(LinkRef { url: dest_url.to_string(), image, range });
+            }
+            Tag::Paragraph | Tag::Heading { .. } | Tag::TableCell if !block.text.is_empty() => {
+                block.text.push('\n');
+            }
+            _ => {}
+        }
+    }
+
+    fn end_tag(&mut self, text: &str, tag: TagEnd, range: Range<usize>) {
+        let Some(block) = self.current.as_mut() else { return };
+        match tag {
+            TagEnd::Strong => {
+                self.strong_depth = self.strong_depth.saturating_sub(1);
+                if self.strong_depth == 0 && self.strong_state == StrongState::Inside {
+                    self.strong_state = StrongState::After;
+                }
+            }
+            TagEnd::CodeBlock => {
+                if let Some(mut code) = self.code.take() {
+                    code.range.end = trim_end(text, code.range.start, range.end);
+                    code.closed = !code.fenced || fence_is_closed(&text[code.range.clone()]);
+                    if code.source.is_empty() {
+                        code.content_start = code.content_start.min(code.range.end);
+                    }
+                    block.code.push(code);
+                }
+            }
+            TagEnd::Link | TagEnd::Image => {
+                if let Some(link) = self.link_stack.pop() {
+                    block.links.push(link);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn inline(&mut self, _text: &str, event: Event, range: Range<usize>) {
+        if let Some(code) = self.code.as_mut() {
+            if let Event::Text(t) = &event {
+                if code.source.is_empty() {
+                    code.content_start = range.start;
+                }
+                code.source.push_str(t);
+            }
+            return;
+        }
+        let Some(block) = self.current.as_mut() else { return };
+        let piece: std::borrow::Cow<str> = match &event {
+            Event::Text(t) | Event::Code(t) => t.as_ref().into(),
+            Event::SoftBreak | Event::HardBreak => "\n".into(),
+            Event::InlineMath(t) | Event::DisplayMath(t) => {
+                let display = matches!(event, Event::DisplayMath(_));
+                let delimiter = if display { 2 } else { 1 };
+                let start = (range.start + delimiter).min(range.end);
+                let end = range.end.saturating_sub(delimiter).max(start);
+                block.math.push(MathRef { tex: t.to_string(), range: start..end, display });
+                format!("${t}$").into()
+            }
+            Event::TaskListMarker(checked) => {
+                if let Some(item) = current_item(block) {
+                    item.checked = Some(*checked);
+                    item.content.start = skip_task_marker(_text, item.content.start, range.end);
+                }
+                return;
+            }
+            _ => return,
+        };
+        block.text.push_str(&piece);
+        if let Some(item) = current_item(block) {
+            item.text.push_str(&piece);
+        }
+        match self.strong_state {
+            StrongState::Inside => {
+                if let Some((lead, _)) = &mut block.strong_lead {
+                    lead.push_str(&piece);
+                }
+            }
+            StrongState::After => {
+                if let Some((_, after)) = &mut block.strong_lead {
+                    after.push_str(&piece);
+                }
+            }
+            StrongState::Start if !piece.trim().is_empty() => self.strong_state = StrongState::None,
+            _ => {}
+        }
+    }
+}
+
+fn current_item(block: &mut Block) -> Option<&mut Item> {
+    match &mut block.kind {
+        BlockKind::List { items } => items.last_mut(),
+        _ => None,
+    }
+}
+
+fn block_kind(tag: &Tag) -> BlockKind {
+    match tag {
+        Tag::Paragraph => BlockKind::Paragraph,
+        Tag::Heading { level, id, .. } => BlockKind::Heading {
+            level: heading_level(*level),
+            id: id.as_ref().map(|s| s.to_string()),
+        },
+        Tag::List(_) => BlockKind::List { items: Vec::new() },
+        Tag::CodeBlock(_) => BlockKind::Code,
+        Tag::HtmlBlock => BlockKind::Html,
+        _ => BlockKind::Other,
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Length of a list item's bullet and the spaces after it (`- `, `12. `).
+fn bullet_len(item: &str) -> usize {
+    let digits = item.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = if digits > 0 {
+        digits + usize::from(matches!(item.as_bytes().get(digits), Some(b'.' | b')')))
+    } else {
+        usize::from(matches!(item.as_bytes().first(), Some(b'-' | b'*' | b'+')))
+    };
+    marker + item[marker..].bytes().take_while(|b| *b == b' ' || *b == b'\t').count()
+}
+
+/// Moves past a `[ ]`/`[x]` task marker and the spaces after it.
+fn skip_task_marker(text: &str, start: usize, marker_end: usize) -> usize {
+    let rest = &text[marker_end.min(text.len())..];
+    marker_end.max(start) + rest.bytes().take_while(|b| *b == b' ').count()
+}
+
+fn next_line(text: &str, offset: usize) -> usize {
+    text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1)
+}
+
+/// Moves `end` back over trailing newlines and spaces, not before `start`.
+fn trim_end(text: &str, start: usize, end: usize) -> usize {
+    let end = end.min(text.len());
+    start + text[start..end].trim_end().len()
+}
+
+/// A fenced block is closed when its last line is a fence of the same
+/// character, at least as long as the opening one.
+fn fence_is_closed(block: &str) -> bool {
+    let first = block.trim_start();
+    let Some(fence_char) = first.chars().next().filter(|c| *c == '`' || *c == '~') else {
+        return false;
+    };
+    let open_len = first.chars().take_while(|c| *c == fence_char).count();
+    let mut lines = block.lines();
+    lines.next();
+    lines.last().is_some_and(|last| {
+        let last = last.trim();
+        last.len() >= open_len && last.chars().all(|c| c == fence_char)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(text: &str) -> Vec<Block> {
+        parse_document(text, 0..text.len())
+    }
+
+    #[test]
+    fn top_level_blocks_with_ranges() {
+        let text = "# Title\n\nSome *text* here\nmore.\n\n- a\n- [x] b\n\n```py\nx = 1\n```\n";
+        let b = blocks(text);
+        assert_eq!(b.len(), 4);
+        assert_eq!(b[0].kind, BlockKind::Heading { level: 1, id: None });
+        assert_eq!(&text[b[1].range.clone()], "Some *text* here\nmore.");
+        assert_eq!(b[1].text, "Some text here\nmore.");
+        let items = b[2].items();
+        assert_eq!(items.len(), 2);
+        assert_eq!(&text[items[0].content.clone()], "a");
+        assert_eq!(items[1].checked, Some(true));
+        assert_eq!(&text[items[1].content.clone()], "b");
+        let code = &b[3].code[0];
+        assert_eq!(code.info, "py");
+        assert_eq!(code.source, "x = 1\n");
+        assert_eq!(&text[code.content_start..code.content_start + 5], "x = 1");
+        assert!(code.closed);
+    }
+
+    #[test]
+    fn strong_lead_and_math() {
+        let text = "**What is $x$?** 👶\n\n**?** Why $a_1$?";
+        let b = blocks(text);
+        assert_eq!(b[0].strong_lead, Some(("What is $x$?".into(), "👶".into())));
+        assert_eq!(b[1].strong_lead, Some(("?".into(), "Why $a_1$?".into())));
+        assert_eq!(&text[b[1].math[0].range.clone()], "a_1");
+    }
+
+    #[test]
+    fn unterminated_fence_is_cut_at_the_next_question() {
+        let text = "? One?\n\n```python\nx = 1\n\n**?** Two?\n\nAnswer two.\n";
+        let b = blocks(text);
+        assert!(!b[1].code[0].closed);
+        assert_eq!(b[1].code[0].source, "x = 1\n\n");
+        assert_eq!(b[2].strong_lead.as_ref().unwrap().1, "Two?");
+        assert_eq!(b[3].text, "Answer two.");
+    }
+}

@@ -1,0 +1,196 @@
+//! Multiple-choice options and answer keys.
+//!
+//! Options are lettered lines (`(a) text`, `(a)text`, `a) text`, `A. text`)
+//! in the question paragraph or a paragraph of their own, lettered list
+//! items, or a task list (`- [ ] wrong`, `- [x] right`). Letters must run
+//! `a, b, c…` from `a`, so a sentence that happens to start with `A.` is
+//! not an option. The key is the first answer paragraph starting with an
+//! option letter (`(c) ...`, `Answer: c`, `Answer: a, c`) or, for task
+//! lists, the checked items.
+
+use std::ops::Range;
+
+use super::blocks::{Block, BlockKind};
+
+/// Letter index and byte length of the label and its spaces, for lines
+/// like `(b) text`, `(b)text`, `b) text`, `B. text`.
+pub fn option_label(line: &str) -> Option<(usize, usize)> {
+    let bytes = line.as_bytes();
+    let (letter, len) = match bytes {
+        [b'(', l, b')', ..] if l.is_ascii_alphabetic() => (*l, 3),
+        [l, b')', ..] if l.is_ascii_alphabetic() => (*l, 2),
+        [l, b'.', b' ' | b'\t', ..] if l.is_ascii_alphabetic() => (*l, 2),
+        _ => return None,
+    };
+    let index = usize::from(letter.to_ascii_lowercase() - b'a');
+    let rest = &line[len..];
+    Some((index, len + rest.len() - rest.trim_start().len()))
+}
+
+/// Splits `text[range]` at its option lines: returns the range before the
+/// first option (the question) and each option's text range. Lines that
+/// do not start a new option continue the previous one.
+pub fn split_options(text: &str, range: Range<usize>) -> Option<(Range<usize>, Vec<Range<usize>>)> {
+    let mut options: Vec<Range<usize>> = Vec::new();
+    let mut question_end = None;
+    let mut offset = range.start;
+    for line in text[range.clone()].split_inclusive('\n') {
+        let indent = line.len() - line.trim_start().len();
+        let start = offset + indent;
+        let label = option_label(line.trim_start()).filter(|(i, _)| *i == options.len());
+        match (label, options.last_mut()) {
+            (Some((_, len)), _) => {
+                question_end.get_or_insert(offset);
+                options.push(start + len..offset + line.len());
+            }
+            (None, Some(last)) => last.end = offset + line.len(),
+            (None, None) => {}
+        }
+        offset += line.len();
+    }
+    if options.len() < 2 {
+        return None;
+    }
+    let options = options.into_iter().map(|r| trim_range(text, r)).collect();
+    Some((trim_range(text, range.start..question_end?), options))
+}
+
+/// Options given as a list: lettered items, or a task list whose checked
+/// items are the key. Returns the option ranges and, for task lists, the
+/// checked indices.
+pub fn list_options(text: &str, block: &Block) -> Option<(Vec<Range<usize>>, Option<Vec<usize>>)> {
+    let BlockKind::List { items } = &block.kind else { return None };
+    if items.len() < 2 {
+        return None;
+    }
+    if items.iter().all(|i| i.checked.is_some()) {
+        let ranges = items.iter().map(|i| trim_range(text, i.content.start..i.range.end)).collect();
+        let correct = items.iter().enumerate().filter(|(_, i)| i.checked == Some(true)).map(|(n, _)| n).collect();
+        return Some((ranges, Some(correct)));
+    }
+    let mut ranges = Vec::new();
+    for (n, item) in items.iter().enumerate() {
+        let (index, len) = option_label(&text[item.content.start..item.range.end])?;
+        if index != n {
+            return None;
+        }
+        ranges.push(trim_range(text, item.content.start + len..item.range.end));
+    }
+    Some((ranges, None))
+}
+
+/// A paragraph made only of option lines.
+pub fn paragraph_options(text: &str, block: &Block) -> Option<Vec<Range<usize>>> {
+    if block.kind != BlockKind::Paragraph || option_label(&text[block.range.clone()]).is_none_or(|(i, _)| i != 0) {
+        return None;
+    }
+    let padded = block.range.start..block.range.end;
+    let (_, options) = split_options(text, padded)?;
+    Some(options)
+}
+
+/// What the first answer paragraph says about the key.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Key {
+    /// 0-based indices of the correct options.
+    Options(Vec<usize>),
+    /// The answer names a key that is not an option.
+    Invalid(String),
+    Missing,
+}
+
+/// Reads the key from the plain text of the first answer block.
+pub fn parse_key(answer: &str, choices: &[String]) -> Key {
+    let mut text = answer.trim().trim_start_matches('*');
+    let lower = text.to_ascii_lowercase();
+    let prefix = ["correct answer", "answer", "correct", "key", "ans"]
+        .iter()
+        .find(|p| lower.starts_with(*p) && lower[p.len()..].trim_start().starts_with(':'));
+    if let Some(p) = prefix {
+        text = text[p.len()..].trim_start()[1..].trim_start_matches(['*', ' ']);
+    }
+    let letters = leading_letters(text, prefix.is_some());
+    if letters.is_empty() {
+        if prefix.is_none() {
+            return Key::Missing;
+        }
+        let named = text.trim_end_matches('.').trim();
+        return match choices.iter().position(|c| c.trim().eq_ignore_ascii_case(named)) {
+            Some(i) => Key::Options(vec![i]),
+            None => Key::Invalid(named.chars().take(40).collect()),
+        };
+    }
+    match letters.iter().find(|(i, _)| *i >= choices.len()) {
+        Some((_, label)) => Key::Invalid(label.clone()),
+        None => Key::Options(letters.into_iter().map(|(i, _)| i).collect()),
+    }
+}
+
+/// Option letters at the start of `text`: `(c)`, `c)`, `C.`, and bare
+/// letters (`a, c`) when `bare` is allowed (after `Answer:`).
+fn leading_letters(text: &str, bare: bool) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for token in text.split([',', ' ', '&', '/']).filter(|t| !t.is_empty() && *t != "and") {
+        let token = token.trim_matches('*');
+        let label = token.trim_end_matches(['.', ':']);
+        let letter = match label.as_bytes() {
+            [b'(', l, b')'] | [l, b')'] => Some(*l),
+            [l] if bare || token.len() > label.len() => Some(*l),
+            _ => None,
+        };
+        match letter.filter(u8::is_ascii_alphabetic) {
+            Some(l) => found.push((usize::from(l.to_ascii_lowercase() - b'a'), label.to_string())),
+            None => break,
+        }
+    }
+    found
+}
+
+/// Narrows a range past surrounding whitespace and hard-break backslashes.
+fn trim_range(text: &str, range: Range<usize>) -> Range<usize> {
+    let slice = &text[range.clone()];
+    let start = range.start + slice.len() - slice.trim_start().len();
+    let end = range.start + slice.trim_end().trim_end_matches('\\').trim_end().len();
+    start..end.max(start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("option {i}")).collect()
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(option_label("(a)The ReLU"), Some((0, 3)));
+        assert_eq!(option_label("(c) Code"), Some((2, 4)));
+        assert_eq!(option_label("b) x"), Some((1, 3)));
+        assert_eq!(option_label("D. x"), Some((3, 3)));
+        assert_eq!(option_label("e.g. this"), None);
+        assert_eq!(option_label("A good example"), None);
+    }
+
+    #[test]
+    fn options_in_the_question_paragraph() {
+        let text = "What?  \n(a)One  \n(b)Two\nmore two\n(c) Three";
+        let (question, options) = split_options(text, 0..text.len()).unwrap();
+        assert_eq!(&text[question], "What?");
+        let texts: Vec<_> = options.into_iter().map(|r| &text[r]).collect();
+        assert_eq!(texts, ["One", "Two\nmore two", "Three"]);
+        assert!(split_options("What?\n(b) not first", 0..20).is_none());
+    }
+
+    #[test]
+    fn keys() {
+        assert_eq!(parse_key("(c) Code will work fine", &strings(4)), Key::Options(vec![2]));
+        assert_eq!(parse_key("Answer: B. Because", &strings(4)), Key::Options(vec![1]));
+        assert_eq!(parse_key("**Answer:** a, c", &strings(4)), Key::Options(vec![0, 2]));
+        assert_eq!(parse_key("(e) nothing", &strings(4)), Key::Invalid("(e)".into()));
+        assert_eq!(parse_key("Answer: option 1", &strings(4)), Key::Options(vec![1]));
+        assert_eq!(parse_key("Answer: maybe", &strings(4)), Key::Invalid("maybe".into()));
+        assert_eq!(parse_key("A good example is", &strings(4)), Key::Missing);
+        assert_eq!(parse_key("Because gradients vanish.", &strings(4)), Key::Missing);
+    }
+}

@@ -1,0 +1,101 @@
+//! A loaded Markdown file and the mapping from byte offsets to the
+//! 1-based line and column a human reads in an editor.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+/// One source file, its text, and where each line starts.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as shown to users (relative to the project when possible).
+    pub path: PathBuf,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceFile {
+            path: path.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = self.floor_char_boundary(offset.min(self.text.len()));
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let line_start = self.line_starts[line - 1];
+        let column = self.text[line_start..offset].chars().count() + 1;
+        (line, column)
+    }
+
+    /// Byte offset where a 1-based line starts (clamped to the end of the text).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
+    /// Builds the span of a byte range.
+    pub fn span(&self, range: Range<usize>) -> Span {
+        let (line, column) = self.line_col(range.start);
+        let (end_line, end_column) = self.line_col(range.end);
+        Span {
+            start: range.start,
+            end: range.end,
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+
+    fn floor_char_boundary(&self, mut offset: usize) -> usize {
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+}
+
+/// A byte range of a source file with its human-readable start and end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl Span {
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let file = SourceFile::new("a.md", "ab\nçd\n\nx".to_string());
+        assert_eq!(file.line_col(0), (1, 1));
+        assert_eq!(file.line_col(3), (2, 1));
+        assert_eq!(file.line_col(5), (2, 2)); // after the two-byte ç
+        assert_eq!(file.line_col(7), (3, 1));
+        assert_eq!(file.line_col(8), (4, 1));
+        assert_eq!(file.line_col(100), (4, 2));
+        assert_eq!(file.line_start(2), 3);
+    }
+}

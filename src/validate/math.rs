@@ -1,0 +1,83 @@
+//! Math validation: every formula goes through KaTeX (the `katex` crate,
+//! one QuickJS context per thread, started lazily by the crate). A parse
+//! error carries KaTeX's message and points at the character KaTeX names.
+//! Each distinct formula is checked once per run.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::Math;
+use crate::source::SourceFile;
+
+/// Checks formulas; returns one diagnostic per failing occurrence.
+pub fn check_math(file: &SourceFile, formulas: &[&Math], macros: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+    let mut distinct: Vec<(&str, bool)> = formulas.iter().map(|m| (m.tex.as_str(), m.display)).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let errors: HashMap<(&str, bool), String> = distinct
+        .par_iter()
+        .filter_map(|&(tex, display)| katex_error(tex, display, macros).map(|e| ((tex, display), e)))
+        .collect();
+    formulas
+        .iter()
+        .filter_map(|m| errors.get(&(m.tex.as_str(), m.display)).map(|message| diagnostic(file, m, message)))
+        .collect()
+}
+
+/// KaTeX's error message for a formula, or `None` when it renders.
+pub fn katex_error(tex: &str, display: bool, macros: &BTreeMap<String, String>) -> Option<String> {
+    let mut opts = katex::Opts::default();
+    opts.set_display_mode(display);
+    opts.set_throw_on_error(true);
+    for (name, body) in macros {
+        opts.add_macro(name.clone(), body.clone());
+    }
+    match katex::render_with_opts(tex, &opts) {
+        Ok(_) => None,
+        Err(err) => Some(clean_message(&err.to_string())),
+    }
+}
+
+fn diagnostic(file: &SourceFile, math: &Math, message: &str) -> Diagnostic {
+    let mut span = math.span;
+    // KaTeX counts characters from 1 within the formula.
+    if let Some(position) = error_position(message) {
+        if file.text.get(span.range()) == Some(math.tex.as_str()) {
+            let byte = math.tex.char_indices().nth(position.saturating_sub(1)).map_or(math.tex.len(), |(i, _)| i);
+            span = file.span(span.start + byte..span.end.max(span.start + byte));
+        }
+    }
+    Diagnostic::new(Code::MathParse, file, Some(span), message.to_string())
+}
+
+/// `... at position 7: ...` → 7.
+fn error_position(message: &str) -> Option<usize> {
+    let rest = &message[message.find("at position ")? + "at position ".len()..];
+    rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+}
+
+/// Drops the JS error class and the crate's wrapper from KaTeX's message
+/// and KaTeX's combining underline characters from its excerpt.
+fn clean_message(raw: &str) -> String {
+    let message = raw.find("KaTeX parse error: ").map_or(raw, |i| &raw[i..]);
+    message.replace('\u{332}', "").lines().next().unwrap_or_default().trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn valid_and_invalid_formulas() {
+        let macros = BTreeMap::new();
+        assert_eq!(katex_error(r"\frac{a}{b} + \gamma", false, &macros), None);
+        let error = katex_error(r"x^{2}}", false, &macros).unwrap();
+        assert!(error.starts_with("KaTeX parse error: "), "{error}");
+        assert_eq!(error_position(&error), Some(6));
+        assert!(katex_error(r"\undefinedmacro", true, &macros).is_some());
+        let with_macro = BTreeMap::from([(r"\RR".to_string(), r"\mathbb{R}".to_string())]);
+        assert_eq!(katex_error(r"x \in \RR", false, &with_macro), None);
+    }
+}
