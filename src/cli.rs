@@ -70,7 +70,8 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 print!("{}", crate::outline::render_outline(&compiled.banks));
             }
             report(&compiled, format)?;
-            let failed = compiled.count(Severity::Error) > 0 || (deny_warnings && compiled.count(Severity::Warning) > 0);
+            let failed =
+                compiled.count(Severity::Error) > 0 || (deny_warnings && compiled.count(Severity::Warning) > 0);
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Model { paths } => {

@@ -95,11 +95,7 @@ pub struct PrintConfig {
 
 impl Default for PrintConfig {
     fn default() -> Self {
-        PrintConfig {
-            paper: Paper::A4,
-            answers: AnswerPlacement::End,
-            answer_lines: 4,
-        }
+        PrintConfig { paper: Paper::A4, answers: AnswerPlacement::End, answer_lines: 4 }
     }
 }
 
@@ -168,11 +164,7 @@ pub fn parse_config(file: &SourceFile) -> (Config, Vec<Diagnostic>) {
         }
     };
     for (section, keys) in KNOWN_KEYS {
-        let entries = if section.is_empty() {
-            Some(&table)
-        } else {
-            table.get(*section).and_then(|v| v.as_table())
-        };
+        let entries = if section.is_empty() { Some(&table) } else { table.get(*section).and_then(|v| v.as_table()) };
         for key in entries.into_iter().flat_map(|t| t.keys()) {
             if !keys.contains(&key.as_str()) {
                 let name = if section.is_empty() { key.clone() } else { format!("{section}.{key}") };

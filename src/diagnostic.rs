@@ -148,19 +148,16 @@ impl Diagnostic {
 
 /// Sorts diagnostics by file, then position, then code, so output is stable.
 pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| {
-        (&a.file, a.span.map(|s| s.start), a.code).cmp(&(&b.file, b.span.map(|s| s.start), b.code))
-    });
+    diagnostics
+        .sort_by(|a, b| (&a.file, a.span.map(|s| s.start), a.code).cmp(&(&b.file, b.span.map(|s| s.start), b.code)));
 }
 
 /// Renders diagnostics like rustc: the message, the code, a snippet of the
 /// source with a caret under the span.
 pub fn render_human(diagnostics: &[Diagnostic], sources: &[SourceFile], color: bool) -> String {
     let mut files = SimpleFiles::new();
-    let ids: Vec<(PathBuf, usize)> = sources
-        .iter()
-        .map(|s| (s.path.clone(), files.add(s.path.display().to_string(), s.text.as_str())))
-        .collect();
+    let ids: Vec<(PathBuf, usize)> =
+        sources.iter().map(|s| (s.path.clone(), files.add(s.path.display().to_string(), s.text.as_str()))).collect();
     let config = term::Config::default();
     let mut out = String::new();
     for diagnostic in diagnostics {

@@ -56,7 +56,8 @@ pub fn compile(project: &Project, paths: &[PathBuf]) -> Result<Compiled> {
             let id = load::default_bank_id(path, &content_dir);
             let (bank, mut diagnostics) = parse::parse_bank(&file, &id, &project.config);
             diagnostics.extend(utf8_problem);
-            let (found, stats) = validate::validate_bank(&file, &bank, &project.config, &content_dir);
+            let root = load::content_root_of(path, &content_dir);
+            let (found, stats) = validate::validate_bank(&file, &bank, &project.config, &root);
             diagnostics.extend(found);
             Ok((file, bank, diagnostics, stats))
         })

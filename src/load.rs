@@ -20,8 +20,8 @@ pub struct Project {
 
 impl Project {
     pub fn load(root: &Path) -> Result<Project> {
-        let (config, config_file, diagnostics) =
-            load_config(root).with_context(|| format!("cannot read {}", root.join(crate::config::CONFIG_FILE).display()))?;
+        let (config, config_file, diagnostics) = load_config(root)
+            .with_context(|| format!("cannot read {}", root.join(crate::config::CONFIG_FILE).display()))?;
         Ok(Project { root: root.to_path_buf(), config, config_file, diagnostics })
     }
 
@@ -78,9 +78,23 @@ pub fn read_bank(path: &Path) -> Result<(SourceFile, Option<Diagnostic>)> {
     }
 }
 
+/// The folder a bank's images and links must stay in: the content folder
+/// when the bank is inside it, else the bank's own folder.
+pub fn content_root_of(path: &Path, content_dir: &Path) -> PathBuf {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (file, content) = (canonical(path), canonical(content_dir));
+    if file.starts_with(&content) {
+        content
+    } else {
+        file.parent().map_or(content, Path::to_path_buf)
+    }
+}
+
 /// The default bank id: the path under the content folder without its
 /// extension, slugified (`tour/marker.md` → `tour-marker`).
 pub fn default_bank_id(path: &Path, content_dir: &Path) -> String {
-    let relative = path.strip_prefix(content_dir).unwrap_or(path);
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (file, content) = (canonical(path), canonical(content_dir));
+    let relative = file.strip_prefix(&content).ok().or_else(|| path.file_name().map(Path::new)).unwrap_or(path);
     crate::parse::slugify(&relative.with_extension("").to_string_lossy())
 }

@@ -121,7 +121,10 @@ impl Question {
 pub enum Kind {
     Open,
     /// `choices` are Markdown; `correct` holds 0-based indices into them.
-    MultipleChoice { choices: Vec<Rich>, correct: Vec<usize> },
+    MultipleChoice {
+        choices: Vec<Rich>,
+        correct: Vec<usize>,
+    },
     Cloze,
 }
 
@@ -240,9 +243,7 @@ struct QuestionJson<'a> {
 impl Serialize for Question {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (choices, correct): (Vec<&str>, &[usize]) = match &self.kind {
-            Kind::MultipleChoice { choices, correct } => {
-                (choices.iter().map(|c| c.markdown.trim()).collect(), correct)
-            }
+            Kind::MultipleChoice { choices, correct } => (choices.iter().map(|c| c.markdown.trim()).collect(), correct),
             _ => (Vec::new(), &[]),
         };
         QuestionJson {

@@ -17,14 +17,8 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        SourceFile {
-            path: path.into(),
-            text,
-            line_starts,
-        }
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        SourceFile { path: path.into(), text, line_starts }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -38,24 +32,14 @@ impl SourceFile {
 
     /// Byte offset where a 1-based line starts (clamped to the end of the text).
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(self.text.len())
+        self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len())
     }
 
     /// Builds the span of a byte range.
     pub fn span(&self, range: Range<usize>) -> Span {
         let (line, column) = self.line_col(range.start);
         let (end_line, end_column) = self.line_col(range.end);
-        Span {
-            start: range.start,
-            end: range.end,
-            line,
-            column,
-            end_line,
-            end_column,
-        }
+        Span { start: range.start, end: range.end, line, column, end_line, end_column }
     }
 
     fn floor_char_boundary(&self, mut offset: usize) -> usize {

@@ -65,16 +65,21 @@ impl<'a> Assembler<'a> {
     pub fn assemble(&mut self, draft: Draft, topic_slug: &str) -> Question {
         self.count += 1;
         let text = self.file.text.as_str();
-        let mut prompt_blocks =
-            if text[draft.prompt.clone()].trim().is_empty() { Vec::new() } else { parse_blocks(text, draft.prompt.clone()) };
+        let mut prompt_blocks = if text[draft.prompt.clone()].trim().is_empty() {
+            Vec::new()
+        } else {
+            parse_blocks(text, draft.prompt.clone())
+        };
         // Answers are found again by offset: blocks are added and removed below.
         let answer_offset = draft.answer_from.and_then(|i| draft.body.get(i)).map(|b| b.range.start);
         let mut body: Vec<Block> = prompt_blocks.split_off(prompt_blocks.len().min(1));
         body.extend(draft.body);
         let mut parts = Parts { explicit_id: draft.explicit_id, ..Parts::default() };
         let mut question_block = prompt_blocks.pop();
-        if let Some((question, options)) =
-            question_block.as_ref().filter(|b| is_paragraph(b)).and_then(|b| choices::split_options(text, b.range.clone()))
+        if let Some((question, options)) = question_block
+            .as_ref()
+            .filter(|b| is_paragraph(b))
+            .and_then(|b| choices::split_options(text, b.range.clone()))
         {
             question_block = parse_blocks(text, question).into_iter().next();
             parts.choices = options.into_iter().flat_map(|r| parse_blocks(text, r)).collect();
@@ -124,7 +129,9 @@ impl<'a> Assembler<'a> {
         let text = &self.file.text;
         body.into_iter()
             .filter(|block| {
-                if let Some(id) = (block.kind == BlockKind::Html).then(|| id_comment(&text[block.range.clone()])).flatten() {
+                if let Some(id) =
+                    (block.kind == BlockKind::Html).then(|| id_comment(&text[block.range.clone()])).flatten()
+                {
                     parts.explicit_id.get_or_insert(id);
                     return false;
                 }
@@ -145,11 +152,11 @@ impl<'a> Assembler<'a> {
             return if has_cloze(&prompt.markdown) { Kind::Cloze } else { Kind::Open };
         }
         let choices: Vec<Rich> = parts.choices.iter().map(|b| self.rich(std::slice::from_ref(b))).collect();
-        let correct = match parts.task_key.take() {
-            Some(checked) => checked,
+        let (correct, key_reported) = match parts.task_key.take() {
+            Some(checked) => (checked, false),
             None => self.answer_key(&choices, parts),
         };
-        if correct.is_empty() {
+        if correct.is_empty() && !key_reported {
             let span = prompt.spans.first().copied();
             self.diagnostics.push(
                 Diagnostic::new(Code::McqNoKey, self.file, span, "multiple-choice question has no answer key")
@@ -159,12 +166,14 @@ impl<'a> Assembler<'a> {
         Kind::MultipleChoice { choices, correct }
     }
 
-    fn answer_key(&mut self, choices: &[Rich], parts: &Parts) -> Vec<usize> {
-        let Some(first) = parts.answer.first() else { return Vec::new() };
+    /// The key from the first answer paragraph, and whether a bad key was
+    /// already reported.
+    fn answer_key(&mut self, choices: &[Rich], parts: &Parts) -> (Vec<usize>, bool) {
+        let Some(first) = parts.answer.first() else { return (Vec::new(), false) };
         let texts: Vec<String> = choices.iter().map(plain_prompt).collect();
         match choices::parse_key(&first.text, &texts) {
-            Key::Options(indices) => indices,
-            Key::Missing => Vec::new(),
+            Key::Options(indices) => (indices, false),
+            Key::Missing => (Vec::new(), false),
             Key::Invalid(named) => {
                 let last = (b'a' + choices.len().saturating_sub(1) as u8) as char;
                 self.diagnostics.push(Diagnostic::new(
@@ -173,7 +182,7 @@ impl<'a> Assembler<'a> {
                     Some(self.file.span(first.range.clone())),
                     format!("answer key `{named}` names no option; the options are (a) to ({last})"),
                 ));
-                Vec::new()
+                (Vec::new(), true)
             }
         }
     }
@@ -181,7 +190,12 @@ impl<'a> Assembler<'a> {
     fn check_prompt(&mut self, prompt_text: &str, parts: &Parts, span: crate::source::Span, inferred: bool) {
         let file = self.file;
         if prompt_text.trim().is_empty() {
-            self.diagnostics.push(Diagnostic::new(Code::EmptyPrompt, file, Some(span), "question marker with no question text"));
+            self.diagnostics.push(Diagnostic::new(
+                Code::EmptyPrompt,
+                file,
+                Some(span),
+                "question marker with no question text",
+            ));
             return;
         }
         if parts.answer.is_empty() && parts.details.is_empty() {
@@ -190,8 +204,13 @@ impl<'a> Assembler<'a> {
         let normalized = normalize_prompt(prompt_text);
         if let Some(first_line) = self.prompts.get(&normalized) {
             self.diagnostics.push(
-                Diagnostic::new(Code::DuplicateQuestion, file, Some(span), "the same question appears twice in this bank")
-                    .with_note(format!("first asked on line {first_line}")),
+                Diagnostic::new(
+                    Code::DuplicateQuestion,
+                    file,
+                    Some(span),
+                    "the same question appears twice in this bank",
+                )
+                .with_note(format!("first asked on line {first_line}")),
             );
         } else if !inferred || !normalized.is_empty() {
             self.prompts.insert(normalized, span.line);
@@ -234,9 +253,9 @@ fn split_body(text: &str, body: Vec<Block>, answer_from: Option<usize>, parts: &
         let block = &body[i];
         let next_is_code = body.get(i + 1).is_some_and(|b| b.kind == BlockKind::Code) && i + 1 < limit;
         if parts.choices.is_empty() {
-            if let Some((options, key)) = choices::list_options(text, block) {
-                parts.choices = options.into_iter().flat_map(|r| parse_blocks(text, r)).collect();
-                parts.task_key = key;
+            if let Some(options) = choices::list_options(text, block) {
+                parts.choices = options.ranges.into_iter().flat_map(|r| parse_blocks(text, r)).collect();
+                parts.task_key = options.checked;
                 i += 1;
                 continue;
             }

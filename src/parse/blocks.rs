@@ -35,8 +35,13 @@ pub struct Block {
 #[derive(Debug, Clone, PartialEq)]
 pub enum BlockKind {
     Paragraph,
-    Heading { level: u8, id: Option<String> },
-    List { items: Vec<Item> },
+    Heading {
+        level: u8,
+        id: Option<String>,
+    },
+    List {
+        items: Vec<Item>,
+    },
     Code,
     Html,
     Rule,
@@ -245,6 +250,12 @@ impl BlockBuilder {
             if let Some((_, after)) = &mut block.strong_lead {
                 *after = after.trim().to_string();
             }
+            if let BlockKind::List { items } = &mut block.kind {
+                for item in items {
+                    item.range.end = trim_end(text, item.range.start, item.range.end);
+                    item.content.end = item.range.end.max(item.content.start);
+                }
+            }
             self.blocks.push(block);
         }
     }
@@ -309,9 +320,7 @@ impl BlockBuilder {
                 if let Some(mut code) = self.code.take() {
                     code.range.end = trim_end(text, code.range.start, range.end);
                     code.closed = !code.fenced || fence_is_closed(&text[code.range.clone()]);
-                    if code.source.is_empty() {
-                        code.content_start = code.content_start.min(code.range.end);
-                    }
+                    code.content_start = code.content_start.min(code.range.end);
                     block.code.push(code);
                 }
             }
@@ -386,10 +395,9 @@ fn current_item(block: &mut Block) -> Option<&mut Item> {
 fn block_kind(tag: &Tag) -> BlockKind {
     match tag {
         Tag::Paragraph => BlockKind::Paragraph,
-        Tag::Heading { level, id, .. } => BlockKind::Heading {
-            level: heading_level(*level),
-            id: id.as_ref().map(|s| s.to_string()),
-        },
+        Tag::Heading { level, id, .. } => {
+            BlockKind::Heading { level: heading_level(*level), id: id.as_ref().map(|s| s.to_string()) }
+        }
         Tag::List(_) => BlockKind::List { items: Vec::new() },
         Tag::CodeBlock(_) => BlockKind::Code,
         Tag::HtmlBlock => BlockKind::Html,

@@ -58,10 +58,5 @@ fn bold_draft(text: &str, block: &Block) -> Draft {
     let (number, prefix) = strip_numbering(inner);
     let start = block.range.start + 2.min(close) + prefix;
     let difficulty = trailing_difficulty(&source[(close + 2).min(source.len())..]).map(|(d, _)| d);
-    Draft {
-        prompt: start..block.range.start + close,
-        number,
-        difficulty,
-        ..Draft::default()
-    }
+    Draft { prompt: start..block.range.start + close, number, difficulty, ..Draft::default() }
 }

@@ -55,28 +55,33 @@ pub fn split_options(text: &str, range: Range<usize>) -> Option<(Range<usize>, V
     Some((trim_range(text, range.start..question_end?), options))
 }
 
+/// Options found in a list, and for task lists the checked indices.
+pub struct ListOptions {
+    pub ranges: Vec<Range<usize>>,
+    pub checked: Option<Vec<usize>>,
+}
+
 /// Options given as a list: lettered items, or a task list whose checked
-/// items are the key. Returns the option ranges and, for task lists, the
-/// checked indices.
-pub fn list_options(text: &str, block: &Block) -> Option<(Vec<Range<usize>>, Option<Vec<usize>>)> {
+/// items are the key.
+pub fn list_options(text: &str, block: &Block) -> Option<ListOptions> {
     let BlockKind::List { items } = &block.kind else { return None };
     if items.len() < 2 {
         return None;
     }
     if items.iter().all(|i| i.checked.is_some()) {
-        let ranges = items.iter().map(|i| trim_range(text, i.content.start..i.range.end)).collect();
+        let ranges = items.iter().map(|i| trim_range(text, i.content.clone())).collect();
         let correct = items.iter().enumerate().filter(|(_, i)| i.checked == Some(true)).map(|(n, _)| n).collect();
-        return Some((ranges, Some(correct)));
+        return Some(ListOptions { ranges, checked: Some(correct) });
     }
     let mut ranges = Vec::new();
     for (n, item) in items.iter().enumerate() {
-        let (index, len) = option_label(&text[item.content.start..item.range.end])?;
+        let (index, len) = option_label(&text[item.content.clone()])?;
         if index != n {
             return None;
         }
-        ranges.push(trim_range(text, item.content.start + len..item.range.end));
+        ranges.push(trim_range(text, item.content.start + len..item.content.end));
     }
-    Some((ranges, None))
+    Some(ListOptions { ranges, checked: None })
 }
 
 /// A paragraph made only of option lines.
@@ -179,7 +184,8 @@ mod tests {
         assert_eq!(&text[question], "What?");
         let texts: Vec<_> = options.into_iter().map(|r| &text[r]).collect();
         assert_eq!(texts, ["One", "Two\nmore two", "Three"]);
-        assert!(split_options("What?\n(b) not first", 0..20).is_none());
+        let text = "What?\n(b) not first\n(c) x";
+        assert!(split_options(text, 0..text.len()).is_none());
     }
 
     #[test]

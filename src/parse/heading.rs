@@ -27,9 +27,8 @@ fn question_level(blocks: &[Block]) -> Option<u8> {
 }
 
 pub fn count_starts(_text: &str, blocks: &[Block]) -> usize {
-    question_level(blocks).map_or(0, |level| {
-        blocks.iter().filter(|b| b.heading_level() == Some(level) && looks_like_question(b)).count()
-    })
+    question_level(blocks)
+        .map_or(0, |level| blocks.iter().filter(|b| b.heading_level() == Some(level) && looks_like_question(b)).count())
 }
 
 pub fn segment(input: &mut StyleInput) -> Vec<Segment> {

@@ -43,7 +43,7 @@ fn detect(text: &str, block: &Block) -> Option<Start> {
         BlockKind::Paragraph => (block.range.clone(), None),
         BlockKind::List { items } => {
             let first = items.first()?;
-            (first.content.start..first.range.end, items.get(1).map(|i| i.range.start..block.range.end))
+            (first.content.clone(), items.get(1).map(|i| i.range.start..block.range.end))
         }
         _ => return None,
     };
@@ -107,7 +107,7 @@ pub fn segment(input: &mut StyleInput) -> Vec<Segment> {
 fn split_marked_lists(text: &str, blocks: &[Block]) -> Vec<Block> {
     let mut out = Vec::with_capacity(blocks.len());
     for block in blocks {
-        let marked = block.items().iter().skip(1).find(|item| marker_len(&text[item.content.start..item.range.end]).is_some());
+        let marked = block.items().iter().skip(1).find(|item| marker_len(&text[item.content.clone()]).is_some());
         match marked {
             Some(item) => {
                 out.extend(parse_blocks(text, block.range.start..item.range.start));
@@ -134,7 +134,7 @@ fn marked_draft(text: &str, blocks: &[Block], i: usize, start: &Start) -> (Draft
         }
         Start::NextItem(rest) => {
             let item_blocks = parse_blocks(text, rest.clone());
-            let prompt_item = item_blocks.first().and_then(|b| b.items().first()).map(|item| item.content.start..item.range.end);
+            let prompt_item = item_blocks.first().and_then(|b| b.items().first()).map(|item| item.content.clone());
             let mut draft = Draft { prompt: prompt_item.unwrap_or(rest.end..rest.end), ..Draft::default() };
             if let Some(after) = item_blocks.first().and_then(|b| b.items().get(1)) {
                 draft.body = parse_blocks(text, after.range.start..rest.end);
@@ -146,8 +146,8 @@ fn marked_draft(text: &str, blocks: &[Block], i: usize, start: &Start) -> (Draft
                 (Draft { prompt: next.range.clone(), ..Draft::default() }, 1)
             }
             _ => {
-                let end = blocks[i].range.end;
-                (Draft { prompt: end..end, ..Draft::default() }, 0)
+                let start = blocks[i].range.start;
+                (Draft { prompt: start..start, ..Draft::default() }, 0)
             }
         },
     }
@@ -160,9 +160,8 @@ fn is_inferred(text: &str, blocks: &[Block], i: usize, current: Option<&Draft>, 
     let prompt = block.text.trim();
     let answered = current.is_some_and(|d| d.body.iter().any(|b| !is_spacer(text, b)));
     let after_heading = i > 0 && blocks[i - 1].is_heading();
-    let followed_by_answer = blocks
-        .get(i + 1)
-        .is_some_and(|next| starts[i + 1].is_none() && !next.is_heading() && !is_spacer(text, next));
+    let followed_by_answer =
+        blocks.get(i + 1).is_some_and(|next| starts[i + 1].is_none() && !next.is_heading() && !is_spacer(text, next));
     answered
         && is_paragraph(block)
         && prompt.ends_with('?')

@@ -40,7 +40,10 @@ pub use text::slugify;
 /// What a style module finds, in document order.
 #[derive(Debug)]
 pub enum Segment {
-    Topic { title: String, range: Range<usize> },
+    Topic {
+        title: String,
+        range: Range<usize>,
+    },
     Question(Draft),
     /// A block outside any question (text before the first question).
     Loose(Block),
@@ -70,19 +73,14 @@ pub struct StyleInput<'a> {
     pub diagnostics: &'a mut Vec<Diagnostic>,
 }
 
-
 /// Parses one file. `default_id` is the bank id when front matter sets none
 /// (the file's path relative to the content folder, slugified).
 pub fn parse_bank(file: &SourceFile, default_id: &str, config: &Config) -> (Bank, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let split = front_matter::split_front_matter(file, &mut diagnostics);
     let mut blocks = blocks::parse_document(&file.text, split.body_start..file.text.len());
-    let title = split
-        .front
-        .title
-        .clone()
-        .or_else(|| take_title_heading(&mut blocks))
-        .unwrap_or_else(|| file_stem(file));
+    let title =
+        split.front.title.clone().or_else(|| take_title_heading(&mut blocks)).unwrap_or_else(|| file_stem(file));
     let style = split.style.unwrap_or_else(|| detect_style(&file.text, &blocks));
     let mut input = StyleInput { file, blocks: &blocks, diagnostics: &mut diagnostics };
     let segments = match style {

@@ -69,8 +69,7 @@ pub fn trailing_difficulty(text: &str) -> Option<(Difficulty, usize)> {
         let before = rest.trim_end().trim_end_matches('\u{fe0f}');
         let (mark, difficulty) = [("👶", Difficulty::Easy), ("⭐", Difficulty::Medium), ("🚀", Difficulty::Hard)]
             .into_iter()
-            .find(|(m, _)| before.ends_with(m))?
-            .clone();
+            .find(|(m, _)| before.ends_with(m))?;
         found = Some(found.map_or(difficulty, |d: Difficulty| d.max(difficulty)));
         rest = &before[..before.len() - mark.len()];
         if !rest.trim_end().ends_with(['👶', '⭐', '🚀', '\u{fe0f}']) {

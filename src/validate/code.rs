@@ -1,6 +1,1070 @@
-// TEMPORARY STUB until helper delivers
-use super::CodeError;
-pub fn normalize_language(info: &str) -> Option<String> { let w = info.split_whitespace().next()?; Some(match w { "py" => "python".into(), o => o.to_lowercase() }) }
-pub fn detect_language(source: &str) -> Option<&'static str> { (source.contains("self") || source.contains("import") || source.contains(':')).then_some("python") }
-pub fn is_checked(language: &str) -> bool { language == "python" }
-pub fn check_code(language: &str, source: &str) -> Option<CodeError> { if language == "python" { super::python::check_python(source) } else { None } }
+//! Syntax checks and language detection for fenced code blocks.
+//!
+//! A question bank quotes code in many languages; this module names them
+//! ([`normalize_language`] for labeled fences, [`detect_language`] for
+//! unlabeled ones) and checks the syntax of the few we can parse without a
+//! toolchain ([`is_checked`], [`check_code`]): Python, Rust, JSON, TOML and
+//! YAML. Every error is positioned inside the block (1-based line, 1-based
+//! character column). Nothing here panics or recurses without bound on any
+//! input: the recursive parsers are fenced by a nesting pre-check and run on a
+//! thread whose stack is sized for the block.
+
+use super::{python::check_python, CodeError};
+
+/// Deepest bracket nesting we hand to a parser. Real code stays far below it;
+/// CPython itself refuses more than 200 nested parentheses.
+const MAX_NESTING: usize = 256;
+
+/// Stack for a checker thread: a base plus an allowance per non-whitespace
+/// character, because the parsers recurse once per prefix operator, generic
+/// argument or group. syn uses up to ~13 KiB per such character in an
+/// unoptimized build (about 2.6 KiB optimized); rustpython about 0.2 KiB. The
+/// stack is only reserved, not touched, so the size costs address space, not
+/// memory.
+const BASE_STACK: usize = 8 << 20;
+const RUST_STACK_PER_CHAR: usize = 16 << 10;
+const PYTHON_STACK_PER_CHAR: usize = 1 << 10;
+/// Blocks that would need more than this (about 65,000 non-blank characters
+/// of Rust, a million of Python) are refused rather than risk an overflow.
+const MAX_STACK: usize = 1 << 30;
+
+/// Canonical language name for a fence's info string, or `None` when empty.
+///
+/// Lowercases, takes the first word (`python title=x` -> `python`, and the
+/// rustdoc form `rust,ignore` -> `rust`), strips pandoc braces and dots
+/// (`{.python}`, `{python}`), then maps aliases: `py`/`python3`/`py3` ->
+/// `python`, `rs` -> `rust`, `js`/`node`/`jsx` -> `javascript`, `ts`/`tsx` ->
+/// `typescript`, `yml` -> `yaml`, `sh`/`bash`/`shell`/`zsh`/`console` ->
+/// `shell`, `c++`/`cc`/`cxx` -> `cpp`, `golang` -> `go`, ... Unknown labels
+/// come back lowercased as they are. `jsonc` and `json5` are kept apart from
+/// `json` on purpose: they allow comments, so a strict JSON check would flag
+/// valid blocks.
+pub fn normalize_language(info: &str) -> Option<String> {
+    let info = info.trim();
+    let info = info.strip_prefix('{').unwrap_or(info).trim_start();
+    let word = info.split(|c: char| c.is_whitespace() || matches!(c, ',' | '{' | '}')).next().unwrap_or("");
+    let word = word.trim_start_matches('.').to_lowercase();
+    let word = word.strip_prefix("language-").unwrap_or(&word);
+    if word.is_empty() {
+        return None;
+    }
+    Some(canonical_alias(word).to_owned())
+}
+
+/// The alias table behind [`normalize_language`]; `label` is lowercase.
+fn canonical_alias(label: &str) -> &str {
+    match label {
+        "py" | "py3" | "python3" | "python2" | "ipython" | "ipython3" => "python",
+        "rs" => "rust",
+        "js" | "node" | "nodejs" | "jsx" | "mjs" | "cjs" => "javascript",
+        "ts" | "tsx" | "mts" | "cts" => "typescript",
+        "yml" => "yaml",
+        "sh" | "bash" | "shell" | "zsh" | "ksh" | "console" | "shell-session" | "shellsession" | "terminal" => "shell",
+        "c++" | "cc" | "cxx" | "hpp" | "hxx" | "h++" => "cpp",
+        "h" => "c",
+        "golang" => "go",
+        "cs" | "c#" => "csharp",
+        "kt" | "kts" => "kotlin",
+        "rb" => "ruby",
+        "md" => "markdown",
+        "htm" | "xhtml" => "html",
+        "tex" | "latex" => "latex",
+        "postgres" | "postgresql" | "pgsql" | "plpgsql" | "mysql" | "sqlite" | "plsql" => "sql",
+        "txt" | "plain" | "plaintext" => "text",
+        other => other,
+    }
+}
+
+/// Languages whose syntax [`check_code`] checks: python, rust, json, toml, yaml.
+pub fn is_checked(language: &str) -> bool {
+    matches!(normalize_language(language).as_deref(), Some("python" | "rust" | "json" | "toml" | "yaml"))
+}
+
+/// Checks one block; `None` when it parses or the language is not checked.
+///
+/// `language` may be a canonical name or any fence label (it is normalized).
+pub fn check_code(language: &str, source: &str) -> Option<CodeError> {
+    let language = normalize_language(language)?;
+    match language.as_str() {
+        // serde_json stops at 128 levels by itself.
+        "json" => check_json(source),
+        "toml" => nesting_error(source).or_else(|| check_toml(source)),
+        "yaml" => nesting_error(source).or_else(|| check_yaml(source)),
+        // These parsers recurse per level: they also get a sized stack.
+        "python" => nesting_error(source).or_else(|| on_sized_stack(source, check_python, PYTHON_STACK_PER_CHAR)),
+        "rust" => nesting_error(source).or_else(|| on_sized_stack(source, check_rust, RUST_STACK_PER_CHAR)),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Positions
+
+/// 1-based line and character column of a byte offset (clamped to `source`).
+fn position_at_byte(source: &str, byte: usize) -> (usize, usize) {
+    let mut byte = byte.min(source.len());
+    while !source.is_char_boundary(byte) {
+        byte -= 1;
+    }
+    let before = &source[..byte];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.matches('\n').count() + 1;
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// Byte offset of a 1-based line and 0-based byte column (clamped to the line).
+fn byte_at(source: &str, line: usize, byte_column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match source[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => break,
+        }
+    }
+    let line_len = source[start..].find('\n').unwrap_or(source.len() - start);
+    start + byte_column.min(line_len)
+}
+
+/// Position just after the last non-whitespace character: where "unexpected
+/// end of input" belongs.
+fn end_position(source: &str) -> (usize, usize) {
+    position_at_byte(source, source.trim_end().len())
+}
+
+fn error_at(position: (usize, usize), message: impl Into<String>) -> CodeError {
+    CodeError { line: position.0, column: position.1, message: message.into() }
+}
+
+/// Removes the " at line N column M" parts that serde_json and libyaml append
+/// to their messages: the position is reported separately.
+fn strip_positions(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + " at line ".len()..];
+        let tail = tail.trim_start_matches(|c: char| c.is_ascii_digit());
+        let tail = tail.strip_prefix(" column ").unwrap_or(tail);
+        rest = tail.trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Refuses blocks whose bracket nesting exceeds [`MAX_NESTING`], pointing at
+/// the first bracket too deep. Strings are not skipped: brackets inside them
+/// only make the count larger, which errs on the safe side.
+fn nesting_error(source: &str) -> Option<CodeError> {
+    let mut depth = 0usize;
+    for (i, c) in source.char_indices() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => continue,
+        }
+        if depth > MAX_NESTING {
+            return Some(error_at(position_at_byte(source, i), "nesting too deep to check"));
+        }
+    }
+    None
+}
+
+/// Runs `check` on a fresh thread with a stack sized for `source`.
+///
+/// Besides the stack, a fresh thread also drops proc-macro2's per-thread map
+/// of parsed sources, which would otherwise grow with every block, and it
+/// turns a panic inside a parser into an error instead of a crash.
+fn on_sized_stack(source: &str, check: fn(&str) -> Option<CodeError>, per_char: usize) -> Option<CodeError> {
+    let significant = source.chars().filter(|c| !c.is_whitespace()).count();
+    let stack = significant
+        .checked_mul(per_char)
+        .and_then(|bytes| bytes.checked_add(BASE_STACK))
+        .filter(|&bytes| bytes <= MAX_STACK);
+    let Some(stack) = stack else {
+        return Some(error_at((1, 1), "block too large to check"));
+    };
+    let owned = source.to_owned();
+    let spawned =
+        std::thread::Builder::new().name("studymark-code-check".into()).stack_size(stack).spawn(move || check(&owned));
+    match spawned {
+        Ok(handle) => {
+            handle.join().unwrap_or_else(|_| Some(error_at((1, 1), "the syntax checker crashed on this block")))
+        }
+        Err(_) => Some(error_at((1, 1), "could not start the syntax checker")),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Data formats
+
+fn check_json(source: &str) -> Option<CodeError> {
+    let error = serde_json::from_str::<serde_json::Value>(source).err()?;
+    // serde_json counts columns in bytes, 1-based, and says 0 before any byte.
+    let byte = byte_at(source, error.line(), error.column().saturating_sub(1));
+    let message = strip_positions(&error.to_string());
+    Some(error_at(position_at_byte(source, byte), message))
+}
+
+fn check_toml(source: &str) -> Option<CodeError> {
+    let error = toml::from_str::<toml::Table>(source).err()?;
+    let position = error.span().map_or((1, 1), |span| position_at_byte(source, span.start));
+    // toml_edit spreads "invalid x\nexpected y" over lines; keep it on one.
+    let message = error.message().lines().map(str::trim).filter(|line| !line.is_empty()).collect::<Vec<_>>().join(": ");
+    Some(error_at(position, message))
+}
+
+/// Checks every document of a (possibly multi-document) YAML stream.
+fn check_yaml(source: &str) -> Option<CodeError> {
+    use serde::Deserialize as _;
+    for document in serde_norway::Deserializer::from_str(source) {
+        // A failed stream yields its error forever: stop at the first one.
+        if let Err(error) = serde_norway::Value::deserialize(document) {
+            // libyaml counts lines and columns in characters, 1-based.
+            let position = error.location().map_or((1, 1), |at| (at.line(), at.column()));
+            return Some(error_at(position, strip_positions(&error.to_string())));
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------
+// Rust
+
+/// Accepts a Rust block that parses as a file, as the statements of a block
+/// (notes often show a few `let`s) or as one expression. When all fail, the
+/// file error is reported unless the statement reading got further into the
+/// block: "expected an item" at line 1 says little about a statement snippet
+/// whose real mistake is on line 5.
+fn check_rust(source: &str) -> Option<CodeError> {
+    let file_error = syn::parse_file(source).err()?;
+    if is_lex_error(&file_error) {
+        // Lexing is the same for every reading; report it plainly.
+        return Some(lex_error(source, &file_error));
+    }
+    let block_error = syn::parse_str::<syn::Block>(&format!("{{\n{source}\n}}")).err()?;
+    if syn::parse_str::<syn::Expr>(source).is_ok() {
+        return None;
+    }
+    let file = rust_error(source, &file_error, 0);
+    let block = rust_error(source, &block_error, 1);
+    if (block.line, block.column) > (file.line, file.column) {
+        Some(block)
+    } else {
+        Some(file)
+    }
+}
+
+/// Converts a syn error whose source had `shift` wrapper lines before
+/// `source` into a position inside `source`.
+fn rust_error(source: &str, error: &syn::Error, shift: usize) -> CodeError {
+    let message = error.to_string();
+    let start = error.span().start();
+    let line_count = source.split('\n').count();
+    // Errors at the end of input carry the call-site span (line 1, column 0)
+    // or the wrapper's closing brace: both mean "after the last token".
+    let at_end =
+        message.starts_with("unexpected end of input") || start.line <= shift || start.line - shift > line_count;
+    let position = if at_end { end_position(source) } else { (start.line - shift, start.column + 1) };
+    error_at(position, message)
+}
+
+fn is_lex_error(error: &syn::Error) -> bool {
+    error.to_string() == "cannot parse string into token stream"
+}
+
+/// syn only says "cannot parse string into token stream"; the character at
+/// the reported position tells which kind of lexing problem it was.
+fn lex_error(source: &str, error: &syn::Error) -> CodeError {
+    let start = error.span().start();
+    let position = (start.line.max(1), start.column + 1);
+    let found = source.split('\n').nth(position.0 - 1).and_then(|line| line.chars().nth(start.column));
+    let message = match found {
+        Some(c @ ('(' | '[' | '{')) => format!("unclosed delimiter `{c}`"),
+        Some(c @ (')' | ']' | '}')) => format!("unexpected closing delimiter `{c}`"),
+        Some('"') => "unterminated string literal".to_owned(),
+        Some('\'') => "unterminated character literal".to_owned(),
+        Some('/') => "unterminated block comment".to_owned(),
+        _ => "invalid token".to_owned(),
+    };
+    error_at(position, message)
+}
+
+// ---------------------------------------------------------------------------
+// Detection
+
+/// Guesses the language of an unlabeled block; `None` when unsure.
+///
+/// Rules, in order (the first that decides wins):
+///
+/// 1. Blank block: `None`.
+/// 2. Shebang line `#!`: `python*` -> python, `sh`/`bash`/`zsh`/`ksh`/`dash`
+///    -> shell, `node` -> javascript (through `/usr/bin/env` too).
+/// 3. Starts with `{` or `[` and parses as JSON -> json.
+/// 4. Has a `[section]` line and a `key = value` line and parses as TOML ->
+///    toml.
+/// 5. Scoring: each non-blank line adds points to the languages it looks
+///    like; `#` comment lines only add 1 to python and 1 to shell, and `//`,
+///    `/*`, `*` comment lines add nothing. The best language wins if it has at
+///    least 2 points and strictly more than the runner-up.
+///    - python: a line starting with `if`/`elif`/`else`/`for`/`while`/`with`/
+///      `try`/`except`/`finally`/`def`/`class`/`async` and ending in `:`
+///      (opens an indented block) 3; `import x`/`import x.y as z`/`from x
+///      import y` 3; `def f(` 2; `self.` on a line without `;` 2; `print(` 2;
+///      `__init__`/`__name__`/`__main__` 2; `None`/`True`/`False` used as
+///      values (`= None`, `is None`, `(True`, ...) 1; a statement without a
+///      trailing `;` (assignment `x = ...`, call `a.b(...)`, `return ...`) 1.
+///    - rust: `fn name(` 3; `let mut ` 3; `impl `/`trait ` 3; `::<` 3; a macro
+///      call `name!(`/`name![` (`println!`, `vec!`) 3; `use a::b` 3; `#[attr]`
+///      3; `&mut `/`&self`/`&str` 2; `match x {` 2; `Vec<`/`Option<`/
+///      `Result<`/`Some(`/`Ok(` 1; `let ` 1; trailing `;` 1.
+///    - javascript: `function` 3; `console.`/`require(`/`document.`/
+///      `window.`/`===`/`!==`/`module.exports` 3; `import x from '...'`/
+///      `export default|const|function|class` 3; `const `/`var ` 2; `let ` 1;
+///      `=>` 1; trailing `;` 1. A javascript winner with type annotations
+///      (`: string`, `: number`, `interface X`) becomes typescript.
+///    - c and cpp: `#include` 3; `int main(` 3; `#define`/`#ifndef`/`#pragma`
+///      2; trailing `;` 1; then c: `#include <x.h>` 1, `printf(`/`malloc(`/...
+///      1; cpp: `#include <iostream>` (no `.h`) 2, `std::cout`/`cout <<`/
+///      `template<`/`namespace `/`nullptr`/`public:` 2.
+///    - java: `public class `/`public static void `/`System.out.print`/
+///      `@Override`/`import java.` 3; trailing `;` 1.
+///    - go: `package x` (no `;`) 3; `func ` 3; `fmt.` 3; `err != nil` 3; `:=` 2.
+///    - sql (upper-case keywords): `SELECT` 2 (4 with `FROM` on the same line);
+///      a `FROM` line 1; `INSERT INTO`/`CREATE TABLE`/`DELETE FROM`/
+///      `ALTER TABLE`/`DROP TABLE`/`UPDATE .. SET` 4 (lower-case too when the
+///      line ends in `;`); `WHERE`/`GROUP BY`/`ORDER BY`/`JOIN` lines 1.
+///    - shell: a `$ ` prompt 3; `if [`/`; then`/`; do` 3; `export NAME=` 3; a
+///      line starting with a common command used as one (`sudo`, `apt-get`,
+///      `pip install`, `cd`, `ls`, `git`, `curl`, `python train.py`, ...) 2;
+///      `fi`/`done`/`esac`/`then`/`do` 2; `NAME=value` 1.
+/// 6. No winner, but at least two lines, and 80% of the non-comment lines, are
+///    `key: value`/`key:`/`- item` shaped (one-word or quoted keys, at least
+///    one key), and it parses as YAML whose documents include a mapping or a
+///    sequence -> yaml.
+/// 7. Otherwise `None` (prose, tables, comment-only blocks, ties).
+///
+/// Each step is linear in the size of the block.
+pub fn detect_language(source: &str) -> Option<&'static str> {
+    let text = source.trim();
+    if text.is_empty() {
+        return None;
+    }
+    if let Some(language) = shebang_language(text) {
+        return Some(language);
+    }
+    if text.starts_with(['{', '[']) && serde_json::from_str::<serde_json::Value>(text).is_ok() {
+        return Some("json");
+    }
+    if looks_like_toml(text) {
+        return Some("toml");
+    }
+    if let Some(language) = scored_winner(text) {
+        return Some(language);
+    }
+    if looks_like_yaml(text) {
+        return Some("yaml");
+    }
+    None
+}
+
+fn shebang_language(text: &str) -> Option<&'static str> {
+    let line = text.lines().next()?.strip_prefix("#!")?;
+    let mut words = line.split_whitespace();
+    let mut program = words.next()?.rsplit('/').next()?;
+    if program == "env" {
+        // `#!/usr/bin/env -S python3 -u`: skip env's own flags.
+        program = words.find(|word| !word.starts_with('-'))?;
+    }
+    match program {
+        p if p.starts_with("python") => Some("python"),
+        "sh" | "bash" | "zsh" | "ksh" | "dash" => Some("shell"),
+        "node" | "nodejs" => Some("javascript"),
+        _ => None,
+    }
+}
+
+type Scorer = fn(&str) -> u32;
+
+/// The languages the line scorer knows, with their scoring functions.
+const SCORERS: [(&str, Scorer); 9] = [
+    ("python", python_points),
+    ("rust", rust_points),
+    ("javascript", javascript_points),
+    ("c", c_points),
+    ("cpp", cpp_points),
+    ("java", java_points),
+    ("go", go_points),
+    ("sql", sql_points),
+    ("shell", shell_points),
+];
+
+/// Indexes into [`SCORERS`] of the two languages that share `#` comments.
+const PYTHON: usize = 0;
+const SHELL: usize = 8;
+
+/// Fewer points than this is a guess we do not make.
+const MIN_SCORE: u32 = 2;
+
+/// Rule 5 of [`detect_language`]: the clearly best-scoring language.
+fn scored_winner(text: &str) -> Option<&'static str> {
+    let mut totals = [0u32; SCORERS.len()];
+    let mut typescript = false;
+    for line in text.lines().map(str::trim) {
+        if is_hash_comment(line) {
+            totals[PYTHON] = totals[PYTHON].saturating_add(1);
+            totals[SHELL] = totals[SHELL].saturating_add(1);
+            continue;
+        }
+        if line.is_empty() || ["//", "/*", "* ", "*/"].iter().any(|p| line.starts_with(p)) {
+            continue;
+        }
+        for (total, (_, points)) in totals.iter_mut().zip(SCORERS) {
+            *total = total.saturating_add(points(line));
+        }
+        typescript |= is_typescript_marker(line);
+    }
+    let mut best = 0;
+    for i in 1..totals.len() {
+        if totals[i] > totals[best] {
+            best = i;
+        }
+    }
+    let tied = (0..totals.len()).any(|i| i != best && totals[i] == totals[best]);
+    if totals[best] < MIN_SCORE || tied {
+        return None;
+    }
+    match SCORERS[best].0 {
+        "javascript" if typescript => Some("typescript"),
+        name => Some(name),
+    }
+}
+
+/// Sum of the points of the rules that hold.
+fn points(rules: &[(bool, u32)]) -> u32 {
+    rules.iter().filter(|(hit, _)| *hit).map(|(_, p)| p).sum()
+}
+
+fn any(line: &str, patterns: &[&str]) -> bool {
+    patterns.iter().any(|p| line.contains(p))
+}
+
+fn is_ident_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// The leading identifier of a line (`else:` -> `else`).
+fn first_word(line: &str) -> &str {
+    line.split(|c: char| !is_ident_char(c)).next().unwrap_or("")
+}
+
+/// `name(` appears as a call, not as the tail of a longer name.
+fn has_call(line: &str, call: &str) -> bool {
+    line.match_indices(call).any(|(i, _)| !line[..i].ends_with(|c: char| is_ident_char(c) || c == '.'))
+}
+
+/// `# text`, `#`, `## text`, `# ----`: not `#include`, `#[derive]`, `#!`.
+fn is_hash_comment(line: &str) -> bool {
+    line.strip_prefix('#')
+        .is_some_and(|rest| rest.chars().next().is_none_or(|c| c.is_whitespace() || matches!(c, '#' | '-' | '=' | '*')))
+}
+
+const PYTHON_BLOCK_WORDS: [&str; 12] =
+    ["if", "elif", "else", "for", "while", "with", "try", "except", "finally", "def", "class", "async"];
+
+const PYTHON_VALUES: [&str; 17] = [
+    "= None",
+    "= True",
+    "= False",
+    "is None",
+    "is not None",
+    "(None",
+    "None)",
+    ", None",
+    "[None",
+    "return None",
+    "return True",
+    "return False",
+    "(True",
+    "True)",
+    "(False",
+    "False)",
+    "== True",
+];
+
+fn python_points(line: &str) -> u32 {
+    let word = first_word(line);
+    let no_semicolon = !line.ends_with(';');
+    let statement = is_assignment(line) || is_call_statement(line) || word == "return";
+    points(&[
+        (PYTHON_BLOCK_WORDS.contains(&word) && line.ends_with(':'), 3),
+        (is_python_import(line), 3),
+        (word == "def" && line.contains('('), 2),
+        (no_semicolon && any(line, &["self.", "(self"]), 2),
+        (has_call(line, "print("), 2),
+        (any(line, &["__init__", "__name__", "__main__"]), 2),
+        (any(line, &PYTHON_VALUES), 1),
+        (no_semicolon && statement, 1),
+    ])
+}
+
+/// `import a.b as c, d` or `from a import (b, c)`: no quotes, braces or `;`,
+/// which tell JavaScript, Go and Java imports apart.
+fn is_python_import(line: &str) -> bool {
+    let names = |s: &str| {
+        !s.trim().is_empty() && s.chars().all(|c| is_ident_char(c) || matches!(c, '.' | ',' | ' ' | '*' | '(' | ')'))
+    };
+    if let Some(rest) = line.strip_prefix("import ") {
+        return names(rest);
+    }
+    line.strip_prefix("from ")
+        .and_then(|rest| rest.split_once(" import "))
+        .is_some_and(|(module, imported)| names(module) && names(imported))
+}
+
+/// `target = value` or `target += value` where the target is a (dotted,
+/// indexed or tuple) name: `let x = 1` and `int x = 1` do not qualify.
+fn is_assignment(line: &str) -> bool {
+    let Some((target, value)) = line.split_once('=') else {
+        return false;
+    };
+    if value.starts_with(['=', '>']) || value.trim().is_empty() {
+        return false;
+    }
+    let target = target.trim_end().trim_end_matches(['+', '-', '*', '/', '%', '&', '|', '^', '@']);
+    if target.ends_with(['!', '<', '>', ':']) || !target.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+        return false;
+    }
+    target.chars().all(|c| is_ident_char(c) || matches!(c, '.' | '[' | ']' | ',' | ' ' | '\'' | '"'))
+        && target.split(',').all(|part| !part.trim().contains(' '))
+}
+
+/// A whole line that is one call: `D.zero_grad()`, `main()`.
+fn is_call_statement(line: &str) -> bool {
+    let Some(open) = line.find('(') else {
+        return false;
+    };
+    let callee = &line[..open];
+    line.ends_with(')')
+        && callee.starts_with(|c: char| c.is_alphabetic() || c == '_')
+        && callee.chars().all(|c| is_ident_char(c) || c == '.')
+}
+
+fn rust_points(line: &str) -> u32 {
+    let item = strip_rust_qualifiers(line);
+    points(&[
+        (is_rust_fn(item), 3),
+        (line.contains("let mut "), 3),
+        (["impl ", "impl<", "trait "].iter().any(|p| item.starts_with(p)), 3),
+        (line.contains("::<"), 3),
+        (has_macro_call(line), 3),
+        (line.starts_with("use ") && line.contains("::"), 3),
+        (line.starts_with("#[") || line.starts_with("#!["), 3),
+        (any(line, &["&mut ", "&self", "&str", "-> Self"]), 2),
+        (line.starts_with("match ") && line.ends_with('{'), 2),
+        (any(line, &["Vec<", "Option<", "Result<", "Box<", "String::", "Some(", "Ok("]), 1),
+        (line.starts_with("let "), 1),
+        (line.ends_with(';'), 1),
+    ])
+}
+
+fn strip_rust_qualifiers(line: &str) -> &str {
+    const QUALIFIERS: [&str; 6] = ["pub(crate) ", "pub(super) ", "pub ", "async ", "unsafe ", "const "];
+    let mut rest = line;
+    while let Some(stripped) = QUALIFIERS.iter().find_map(|q| rest.strip_prefix(q)) {
+        rest = stripped;
+    }
+    rest
+}
+
+/// `fn name(` or `fn name<`; Python's `fn = ...` is not one.
+fn is_rust_fn(item: &str) -> bool {
+    let Some(rest) = item.strip_prefix("fn ") else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    let after_name = rest.trim_start_matches(is_ident_char);
+    after_name.len() < rest.len() && after_name.starts_with(['(', '<'])
+}
+
+/// `name!(`, `name![` or `name!{`: a macro call (`if !(x)` is not one).
+fn has_macro_call(line: &str) -> bool {
+    line.match_indices('!')
+        .any(|(i, _)| line[..i].ends_with(is_ident_char) && line[i + 1..].starts_with(['(', '[', '{']))
+}
+
+fn javascript_points(line: &str) -> u32 {
+    const STRONG: [&str; 7] = ["console.", "require(", "document.", "window.", "===", "!==", "module.exports"];
+    points(&[
+        (has_call(line, "function(") || has_call(line, "function "), 3),
+        (any(line, &STRONG), 3),
+        (is_javascript_module_line(line), 3),
+        (line.starts_with("const ") || line.starts_with("var "), 2),
+        (line.starts_with("let "), 1),
+        (line.contains("=>"), 1),
+        (line.ends_with(';'), 1),
+    ])
+}
+
+fn is_javascript_module_line(line: &str) -> bool {
+    const EXPORTS: [&str; 7] =
+        ["export default", "export const", "export function", "export class", "export async", "export {", "export let"];
+    let quoted_import = line.starts_with("import ") && any(line, &[" from '", " from \"", "import '", "import \""]);
+    quoted_import || EXPORTS.iter().any(|p| line.starts_with(p))
+}
+
+fn is_typescript_marker(line: &str) -> bool {
+    any(line, &[": string", ": number", ": boolean", ": void", ": any"])
+        || line.starts_with("interface ")
+        || line.starts_with("export interface ")
+}
+
+/// Points shared by C and C++.
+fn c_family_points(line: &str) -> u32 {
+    points(&[
+        (line.starts_with("#include"), 3),
+        (line.contains("int main("), 3),
+        (["#define ", "#ifndef ", "#pragma "].iter().any(|p| line.starts_with(p)), 2),
+        (line.ends_with(';'), 1),
+    ])
+}
+
+fn c_points(line: &str) -> u32 {
+    let c_header = line.starts_with("#include") && any(line, &[".h>", ".h\""]);
+    let c_call = ["printf(", "scanf(", "malloc(", "free(", "fprintf("].iter().any(|call| has_call(line, call));
+    c_family_points(line) + points(&[(c_header, 1), (c_call, 1)])
+}
+
+fn cpp_points(line: &str) -> u32 {
+    const MARKERS: [&str; 11] = [
+        "std::cout",
+        "std::cin",
+        "std::endl",
+        "std::vector",
+        "std::unique_ptr",
+        "std::shared_ptr",
+        "cout <<",
+        "cin >>",
+        "template<",
+        "template <",
+        "nullptr",
+    ];
+    let cpp_header = line.starts_with("#include <") && !line.contains(".h>");
+    let marker = any(line, &MARKERS)
+        || line.starts_with("namespace ")
+        || line.starts_with("using namespace ")
+        || matches!(line, "public:" | "private:" | "protected:");
+    c_family_points(line) + points(&[(cpp_header, 2), (marker, 2)])
+}
+
+fn java_points(line: &str) -> u32 {
+    const MARKERS: [&str; 5] =
+        ["public class ", "public static void ", "System.out.print", "@Override", "import java."];
+    points(&[(any(line, &MARKERS), 3), (line.ends_with(';'), 1)])
+}
+
+fn go_points(line: &str) -> u32 {
+    points(&[
+        (line.starts_with("package ") && !line.ends_with(';'), 3),
+        (line.starts_with("func "), 3),
+        (any(line, &["fmt.", "err != nil"]), 3),
+        (line.contains(":="), 2),
+    ])
+}
+
+fn sql_points(line: &str) -> u32 {
+    const STATEMENTS: [&str; 6] =
+        ["INSERT INTO ", "CREATE TABLE ", "DELETE FROM ", "ALTER TABLE ", "DROP TABLE ", "CREATE INDEX "];
+    const CLAUSES: [&str; 7] = ["WHERE ", "GROUP BY ", "ORDER BY ", "JOIN ", "LEFT JOIN ", "INNER JOIN ", "HAVING "];
+    let select = line.starts_with("SELECT ") || line.contains(" SELECT ") || line == "SELECT";
+    let from = line.starts_with("FROM ") || line.contains(" FROM ");
+    let upper =
+        STATEMENTS.iter().any(|s| line.starts_with(s)) || (line.starts_with("UPDATE ") && line.contains(" SET "));
+    // Lower-case SQL only counts as a full statement: prose says "select".
+    let lower = line.ends_with(';')
+        && STATEMENTS
+            .iter()
+            .chain(&["SELECT ", "UPDATE "])
+            .any(|s| line.len() >= s.len() && line[..s.len()].eq_ignore_ascii_case(s));
+    points(&[
+        (select, 2),
+        (from, if select { 2 } else { 1 }),
+        (upper || lower, 4),
+        (CLAUSES.iter().any(|c| line.starts_with(c)), 1),
+    ])
+}
+
+/// Commands that start shell lines in study notes.
+const SHELL_COMMANDS: [&str; 38] = [
+    "sudo",
+    "apt",
+    "apt-get",
+    "brew",
+    "pip",
+    "pip3",
+    "conda",
+    "npm",
+    "npx",
+    "yarn",
+    "cargo",
+    "rustup",
+    "git",
+    "cd",
+    "ls",
+    "mkdir",
+    "rm",
+    "cp",
+    "mv",
+    "chmod",
+    "chown",
+    "curl",
+    "wget",
+    "echo",
+    "source",
+    "docker",
+    "kubectl",
+    "make",
+    "tar",
+    "unzip",
+    "grep",
+    "cat",
+    "python",
+    "python3",
+    "nvidia-smi",
+    "ssh",
+    "touch",
+    "pwd",
+];
+
+fn shell_points(line: &str) -> u32 {
+    let word = line.split_whitespace().next().unwrap_or("");
+    let after = line[word.len()..].trim_start();
+    // `cat = 3`, `source(x)`, `make.x` are code using the name, not commands.
+    let used_as_name = after.starts_with(['=', '(', '.', '[', ':', ',', '+', '*', '/']);
+    let command = SHELL_COMMANDS.contains(&word) && !used_as_name;
+    let export = line.strip_prefix("export ").is_some_and(|rest| {
+        let name = first_word(rest);
+        !name.is_empty() && rest[name.len()..].starts_with('=')
+    });
+    points(&[
+        (line.starts_with("$ "), 3),
+        (line.starts_with("if [") || any(line, &["; then", "; do"]), 3),
+        (export, 3),
+        (command, 2),
+        (matches!(line, "fi" | "done" | "esac" | "then" | "do"), 2),
+        (is_env_assignment(line), 1),
+    ])
+}
+
+/// `NAME=value` with an upper-case name and no spaces around `=`.
+fn is_env_assignment(line: &str) -> bool {
+    line.split_once('=').is_some_and(|(name, value)| {
+        !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            && !value.is_empty()
+            && !value.starts_with([' ', '='])
+    })
+}
+
+/// Rule 4 of [`detect_language`].
+fn looks_like_toml(text: &str) -> bool {
+    let lines = || text.lines().map(str::trim);
+    lines().any(is_toml_header)
+        && lines().any(is_toml_pair)
+        && nesting_error(text).is_none()
+        && toml::from_str::<toml::Table>(text).is_ok()
+}
+
+/// `[section]`, `[[array.of.tables]]`, `[a."quoted key"]`.
+fn is_toml_header(line: &str) -> bool {
+    let name = line.trim_start_matches('[').trim_end_matches(']');
+    line.starts_with('[')
+        && line.ends_with(']')
+        && !name.trim().is_empty()
+        && name.chars().all(|c| is_ident_char(c) || matches!(c, '.' | '-' | '"' | ' '))
+}
+
+fn is_toml_pair(line: &str) -> bool {
+    line.split_once('=').is_some_and(|(key, value)| {
+        let key = key.trim();
+        !key.is_empty()
+            && key.chars().all(|c| is_ident_char(c) || matches!(c, '.' | '-' | '"'))
+            && !value.trim().is_empty()
+            && !value.starts_with('=')
+    })
+}
+
+/// Rule 6 of [`detect_language`].
+fn looks_like_yaml(text: &str) -> bool {
+    let (mut content, mut shaped, mut keys) = (0usize, 0usize, 0usize);
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        content += 1;
+        let item = line.strip_prefix("- ").unwrap_or(line);
+        if is_yaml_key_line(item) {
+            keys += 1;
+            shaped += 1;
+        } else if line.starts_with("- ") || line == "-" || line == "---" {
+            shaped += 1;
+        }
+    }
+    keys > 0 && shaped >= 2 && shaped * 5 >= content * 4 && nesting_error(text).is_none() && yaml_has_collection(text)
+}
+
+/// `key:` or `key: value` with a one-word or quoted key.
+fn is_yaml_key_line(line: &str) -> bool {
+    let Some((key, value)) = line.split_once(':') else {
+        return false;
+    };
+    let quoted = key.len() >= 2
+        && ((key.starts_with('"') && key.ends_with('"')) || (key.starts_with('\'') && key.ends_with('\'')));
+    let plain = !key.is_empty() && key.chars().all(|c| is_ident_char(c) || matches!(c, '.' | '-' | '/'));
+    (quoted || plain) && (value.is_empty() || value.starts_with(' '))
+}
+
+/// Every document parses, and at least one is a mapping or a sequence (a
+/// bare scalar is just text).
+fn yaml_has_collection(text: &str) -> bool {
+    use serde::Deserialize as _;
+    let mut collection = false;
+    for document in serde_norway::Deserializer::from_str(text) {
+        match serde_norway::Value::deserialize(document) {
+            Ok(serde_norway::Value::Mapping(_) | serde_norway::Value::Sequence(_)) => {
+                collection = true;
+            }
+            Ok(_) => {}
+            Err(_) => return false,
+        }
+    }
+    collection
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (line, column, message) of a check, for compact assertions.
+    fn error(language: &str, source: &str) -> Option<(usize, usize, String)> {
+        check_code(language, source).map(|e| (e.line, e.column, e.message))
+    }
+
+    fn at(line: usize, column: usize, message: &str) -> Option<(usize, usize, String)> {
+        Some((line, column, message.to_owned()))
+    }
+
+    #[test]
+    fn normalizes_fence_labels() {
+        let cases = [
+            ("Python", "python"),
+            ("py3", "python"),
+            ("python title=x", "python"),
+            ("{.python}", "python"),
+            ("{python}", "python"),
+            ("{ .python .numberLines }", "python"),
+            ("rust,ignore", "rust"),
+            ("rs", "rust"),
+            ("JS", "javascript"),
+            ("jsx", "javascript"),
+            ("ts", "typescript"),
+            ("yml", "yaml"),
+            ("console", "shell"),
+            ("zsh", "shell"),
+            ("c++", "cpp"),
+            ("cc", "cpp"),
+            ("language-go", "go"),
+            ("jsonc", "jsonc"),
+            ("Haskell", "haskell"),
+        ];
+        for (info, expected) in cases {
+            assert_eq!(normalize_language(info).as_deref(), Some(expected), "{info}");
+        }
+        for empty in ["", "   ", "{}", "{ }"] {
+            assert_eq!(normalize_language(empty), None, "{empty:?}");
+        }
+    }
+
+    #[test]
+    fn knows_which_languages_are_checked() {
+        for checked in ["python", "py", "rust", "json", "toml", "yml"] {
+            assert!(is_checked(checked), "{checked}");
+        }
+        for unchecked in ["shell", "jsonc", "text", "javascript", ""] {
+            assert!(!is_checked(unchecked), "{unchecked}");
+        }
+        assert_eq!(error("shell", "fi ((( }"), None);
+        assert_eq!(error("", "{"), None);
+    }
+
+    #[test]
+    fn accepts_rust_files_statements_and_expressions() {
+        let file = "use std::io;\n\nfn main() {\n    println!(\"hi\");\n}\n";
+        let statements = "let v = vec![1, 2];\nfor x in &v {\n    println!(\"{x}\")\n}";
+        let expression = "v.iter().map(|a| a + 1).sum::<i32>()";
+        for source in [file, statements, expression, "", "\n\n"] {
+            assert_eq!(error("rust", source), None, "{source}");
+        }
+    }
+
+    #[test]
+    fn positions_rust_errors() {
+        // Statement snippets: the error from the block reading, shifted back.
+        assert_eq!(error("rust", "let x = 5;\nlet y = ;"), at(2, 9, "expected an expression"));
+        assert_eq!(error("rust", "let x = 1\nlet y = 2;"), at(2, 1, "expected `;`"));
+        // Columns count characters, not bytes.
+        assert_eq!(error("rust", "let é = \"ü\";\nlet ü = é é;"), at(2, 11, "expected `;`"));
+        assert_eq!(error("rust", "fn main() {"), at(1, 11, "unclosed delimiter `{`"));
+        assert_eq!(error("rust", "x)"), at(1, 2, "unexpected closing delimiter `)`"));
+        assert_eq!(error("rust", "let s = \"abc"), at(1, 9, "unterminated string literal"));
+        // End-of-input errors point just past the last token.
+        assert_eq!(error("rust", "a + \n\n"), at(1, 4, "unexpected end of input, expected an expression"));
+        let (line, column, message) = error("rust", "struct S").unwrap();
+        assert_eq!((line, column), (1, 9));
+        assert!(message.starts_with("unexpected end of input"), "{message}");
+    }
+
+    #[test]
+    fn refuses_deep_nesting_without_overflowing() {
+        let deep = "(".repeat(300);
+        for language in ["rust", "python", "toml", "yaml"] {
+            assert_eq!(error(language, &deep), at(1, 257, "nesting too deep to check"), "{language}");
+        }
+        assert_eq!(error("yaml", &"[\n".repeat(300)), at(257, 1, "nesting too deep to check"));
+        assert_eq!(error("json", &"[".repeat(100_000)), at(1, 128, "recursion limit exceeded"));
+        // Deep recursion without brackets runs on a stack sized for it.
+        let prefix = format!("fn f() {{ {}1 }}", "-".repeat(20_000));
+        assert_eq!(error("rust", &prefix), None);
+        let generics = format!("type T = {}u8{};", "Vec<".repeat(3_000), ">".repeat(3_000));
+        assert_eq!(error("rust", &generics), None);
+        assert_eq!(error("rust", &"-".repeat(100_000)), at(1, 1, "block too large to check"));
+    }
+
+    #[test]
+    fn positions_json_errors() {
+        assert_eq!(error("json", "{\"a\": [1, 2]}"), None);
+        assert_eq!(error("json", "{\"a\": 1,\n \"b\": x}"), at(2, 7, "expected value"));
+        // serde_json counts bytes; we report characters.
+        assert_eq!(error("json", "{\"é\": 1,\n \"ü\": é}"), at(2, 7, "expected value"));
+        assert_eq!(error("json", ""), at(1, 1, "EOF while parsing a value"));
+        assert_eq!(error("json", "{\"a\": 1"), at(1, 7, "EOF while parsing an object"));
+    }
+
+    #[test]
+    fn positions_toml_errors() {
+        assert_eq!(error("toml", "[package]\nname = \"x\"\n"), None);
+        assert_eq!(error("toml", "[a]\nb = \nc = 1"), at(2, 5, "invalid string: expected `\"`, `'`"));
+        assert_eq!(error("toml", "a = 1\na = 2"), at(2, 1, "duplicate key `a` in document root"));
+        assert_eq!(error("toml", "[a\nb=1"), at(1, 3, "invalid table header: expected `.`, `]`"));
+        // toml reports a byte span; we report characters (bytes would say 10).
+        assert_eq!(error("toml", "[x]\nk = \"é\" é"), at(2, 9, "expected newline, `#`"));
+    }
+
+    #[test]
+    fn positions_yaml_errors_in_any_document() {
+        assert_eq!(error("yaml", "a: 1\n---\nb: [1, 2]\n"), None);
+        assert_eq!(
+            error("yaml", "a: 1\nb: [1, 2\nc: 3"),
+            at(3, 2, "did not find expected ',' or ']', while parsing a flow sequence")
+        );
+        assert_eq!(error("yaml", "a: 1\n---\nb: : :\n"), at(3, 4, "mapping values are not allowed in this context"));
+        assert_eq!(
+            // libyaml counts characters: bytes would say column 9.
+            error("yaml", "a: 1\nüü: é: x"),
+            at(2, 6, "mapping values are not allowed in this context")
+        );
+    }
+
+    #[test]
+    fn never_panics_on_garbage() {
+        let garbage = [
+            String::new(),
+            "\u{0}\u{1}\u{ffff}".to_owned(),
+            "\r".to_owned(),
+            "}}}]])))".to_owned(),
+            "\"\"\"".to_owned(),
+            "'".to_owned(),
+            "é".repeat(1000),
+            "{".repeat(100_000),
+            "a: &a [x]\nb: [*a, *a, *a]\nc: *b".to_owned(),
+            "#!".to_owned(),
+            "#".to_owned(),
+        ];
+        for source in &garbage {
+            for language in ["rust", "python", "json", "toml", "yaml", "shell"] {
+                if let Some(e) = check_code(language, source) {
+                    assert!(e.line >= 1 && e.column >= 1, "{language} {e:?}");
+                }
+            }
+            let _ = detect_language(source);
+        }
+    }
+
+    #[test]
+    fn detects_the_deep_learning_bank_blocks_as_python() {
+        let python = [
+            "inputs = self.embed(predicted.unsqueeze(0)).unsqueeze(1)\nreturn sampled_ids",
+            "# Training loop\nfor each training step:\n",
+            "class Generator(nn.Module):\n    def __init__(self):\n        super().__init__()\n",
+            "import torch\nimport torch.nn as nn",
+            "D_loss = -[log(D(real_images, labels)) + log(1 - D(fake_images, labels))]\n\
+             D.zero_grad()",
+            "for i in range(10):\n    print(i)",
+            "loss.backward()\noptimizer.step()",
+            "#!/usr/bin/env python3\nmain()",
+        ];
+        for source in python {
+            assert_eq!(detect_language(source), Some("python"), "{source}");
+        }
+        // Comments only: python or nothing.
+        let comments = detect_language("\n# -----\n# 1. Train Discriminator\n");
+        assert!(matches!(comments, None | Some("python")), "{comments:?}");
+    }
+
+    #[test]
+    fn detects_other_languages() {
+        let cases = [
+            ("fn main() {\n    let mut v = Vec::new();\n}", "rust"),
+            ("use std::collections::HashMap;\nlet m = HashMap::new();", "rust"),
+            ("const add = (a, b) => a + b;\nconsole.log(add(1, 2));", "javascript"),
+            ("function f(x: number): string {\n  return String(x);\n}", "typescript"),
+            ("#include <stdio.h>\nint main(void) {\n    printf(\"hi\");\n}", "c"),
+            ("#include <iostream>\nint main() {\n    std::cout << 1;\n}", "cpp"),
+            ("SELECT name, age\nFROM users\nWHERE age > 30;", "sql"),
+            ("$ pip install torch\n$ python train.py --epochs 10", "shell"),
+            ("sudo apt-get update\ncd project\nls -la", "shell"),
+            ("#!/bin/bash\nrun_all", "shell"),
+            ("[package]\nname = \"demo\"\nversion = \"0.1.0\"", "toml"),
+            ("model: resnet50\noptimizer:\n  lr: 0.001", "yaml"),
+            ("{\"a\": [1, 2, 3]}", "json"),
+            ("package main\n\nfunc main() {\n\tfmt.Println(1)\n}", "go"),
+            ("public class Main {\n    @Override\n}", "java"),
+        ];
+        for (source, expected) in cases {
+            assert_eq!(detect_language(source), Some(expected), "{source}");
+        }
+    }
+
+    #[test]
+    fn comment_indexes_name_their_languages() {
+        assert_eq!(SCORERS[PYTHON].0, "python");
+        assert_eq!(SCORERS[SHELL].0, "shell");
+    }
+
+    #[test]
+    fn stays_silent_when_unsure() {
+        let unsure = [
+            "",
+            "   \n",
+            "This is just a sentence about neural networks.\nIt has two lines.",
+            "| Layer | Output shape |\n|-------|--------------|\n| conv1 | 32x32x16 |",
+            "Step 1: compute gradients\nStep 2: update weights",
+            "- apples\n- pears",
+            "let x = 5;",
+            "E = mc^2",
+            "FROM python:3.11\nRUN pip install torch",
+        ];
+        for source in unsure {
+            assert_eq!(detect_language(source), None, "{source}");
+        }
+    }
+}

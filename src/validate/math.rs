@@ -58,11 +58,37 @@ fn error_position(message: &str) -> Option<usize> {
     rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
 }
 
-/// Drops the JS error class and the crate's wrapper from KaTeX's message
-/// and KaTeX's combining underline characters from its excerpt.
+/// Extracts KaTeX's message from the crate's error, which wraps the JS
+/// exception in Rust `Debug` quoting, and drops the combining underlines
+/// KaTeX puts under the offending excerpt.
 fn clean_message(raw: &str) -> String {
-    let message = raw.find("KaTeX parse error: ").map_or(raw, |i| &raw[i..]);
-    message.replace('\u{332}', "").lines().next().unwrap_or_default().trim().to_string()
+    if raw.contains("stack overflow") || raw.contains("too much recursion") {
+        return "formula is nested too deeply for KaTeX (stack overflow)".to_string();
+    }
+    let Some(start) = raw.find("KaTeX parse error: ") else {
+        return raw.to_string();
+    };
+    let quoted = &raw[start..];
+    let mut message = String::new();
+    let mut chars = quoted.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => break,
+            '\\' => match chars.next() {
+                Some('u') => {
+                    let code: String = chars.by_ref().skip(1).take_while(|c| *c != '}').collect();
+                    let decoded = u32::from_str_radix(&code, 16).ok().and_then(char::from_u32);
+                    message.extend(decoded.filter(|c| *c != '\u{332}'));
+                }
+                Some('n') => message.push(' '),
+                Some(other) => message.push(other),
+                None => {}
+            },
+            '\u{332}' => {}
+            other => message.push(other),
+        }
+    }
+    message.trim().to_string()
 }
 
 #[cfg(test)]
@@ -74,7 +100,8 @@ mod tests {
         let macros = BTreeMap::new();
         assert_eq!(katex_error(r"\frac{a}{b} + \gamma", false, &macros), None);
         let error = katex_error(r"x^{2}}", false, &macros).unwrap();
-        assert!(error.starts_with("KaTeX parse error: "), "{error}");
+        assert!(error.starts_with("KaTeX parse error: Expected 'EOF', got '}'"), "{error}");
+        assert!(error.ends_with("x^{2}}"), "{error}");
         assert_eq!(error_position(&error), Some(6));
         assert!(katex_error(r"\undefinedmacro", true, &macros).is_some());
         let with_macro = BTreeMap::from([(r"\RR".to_string(), r"\mathbb{R}".to_string())]);

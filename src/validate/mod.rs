@@ -59,7 +59,12 @@ impl CodeStats {
 }
 
 /// Validates one parsed bank.
-pub fn validate_bank(file: &SourceFile, bank: &Bank, config: &Config, content_root: &Path) -> (Vec<Diagnostic>, CodeStats) {
+pub fn validate_bank(
+    file: &SourceFile,
+    bank: &Bank,
+    config: &Config,
+    content_root: &Path,
+) -> (Vec<Diagnostic>, CodeStats) {
     let fragments: Vec<&crate::model::Rich> =
         std::iter::once(&bank.intro).chain(bank.questions().flat_map(|q| q.fragments())).collect();
     let code: Vec<&CodeBlock> = fragments.iter().flat_map(|r| &r.code).collect();
@@ -89,10 +94,8 @@ fn check_block(file: &SourceFile, block: &CodeBlock, stats: &mut CodeStats) -> O
     let line = block.line + error.line.saturating_sub(1);
     let line_start = file.line_start(line);
     let line_text = file.text[line_start..].lines().next().unwrap_or_default();
-    let column_byte = line_text
-        .char_indices()
-        .nth(indent + error.column.saturating_sub(1))
-        .map_or(line_text.len(), |(i, _)| i);
+    let column_byte =
+        line_text.char_indices().nth(indent + error.column.saturating_sub(1)).map_or(line_text.len(), |(i, _)| i);
     let start = line_start + column_byte;
     let end = (line_start + line_text.len()).max(start);
     let guessed = if block.language_source == LanguageSource::Guessed { " (language guessed)" } else { "" };
