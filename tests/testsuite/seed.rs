@@ -129,3 +129,9 @@ fn seed_split_fences_are_reported_and_nothing_else() {
         compiled.diagnostics.iter().filter(|d| d.code == Code::SplitFence).map(|d| d.line()).collect();
     assert_eq!(split, [124, 134, 176, 241, 271, 279, 286, 293]);
 }
+
+#[test]
+fn seed_model_snapshot() {
+    let compiled = compile_paths(&[std::path::PathBuf::from("content/deep-learning.md")]);
+    insta::assert_json_snapshot!("seed-model", compiled.banks[0]);
+}
