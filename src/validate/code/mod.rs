@@ -29,7 +29,6 @@ const MAX_NESTING: usize = 256;
 /// memory.
 const BASE_STACK: usize = 8 << 20;
 const RUST_STACK_PER_CHAR: usize = 16 << 10;
-const PYTHON_STACK_PER_CHAR: usize = 1 << 10;
 /// Blocks that would need more than this (about 65,000 non-blank characters
 /// of Rust, a million of Python) are refused rather than risk an overflow.
 const MAX_STACK: usize = 1 << 30;
@@ -97,7 +96,8 @@ pub fn check_code(language: &str, source: &str) -> Option<CodeError> {
         "toml" => nesting_error(source).or_else(|| check_toml(source)),
         "yaml" => nesting_error(source).or_else(|| check_yaml(source)),
         // These parsers recurse per level: they also get a sized stack.
-        "python" => nesting_error(source).or_else(|| on_sized_stack(source, check_python, PYTHON_STACK_PER_CHAR)),
+        // check_python enforces CPython's own nesting limits and sizes its own stack.
+        "python" => check_python(source),
         "rust" => nesting_error(source).or_else(|| on_sized_stack(source, check_rust, RUST_STACK_PER_CHAR)),
         _ => None,
     }
@@ -259,9 +259,11 @@ mod tests {
     #[test]
     fn refuses_deep_nesting_without_overflowing() {
         let deep = "(".repeat(300);
-        for language in ["rust", "python", "toml", "yaml"] {
+        for language in ["rust", "toml", "yaml"] {
             assert_eq!(error(language, &deep), at(1, 257, "nesting too deep to check"), "{language}");
         }
+        // Python reports CPython's own limit.
+        assert_eq!(error("python", &deep), at(1, 201, "too many nested parentheses"));
         assert_eq!(error("yaml", &"[\n".repeat(300)), at(257, 1, "nesting too deep to check"));
         assert_eq!(error("json", &"[".repeat(100_000)), at(1, 128, "recursion limit exceeded"));
         // Deep recursion without brackets runs on a stack sized for it.
