@@ -1,4 +1,5 @@
-//! The command line: `check` and `model` (load → parse → validate).
+//! The command line: `check` and `model` (load → parse → validate) and
+//! `build` (all stages).
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -6,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::build::{build, BuildOptions, BuildReport};
 use crate::diagnostic::{render_human, Severity};
 use crate::load::Project;
 use crate::{compile, Compiled};
@@ -34,6 +36,23 @@ pub enum Command {
         /// Fail on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+    },
+    /// Build the outputs (the study site) into the output folder.
+    Build {
+        /// Files or folders (default: the project's content folder).
+        paths: Vec<PathBuf>,
+        /// Output folder (default: `output_dir` from studymark.toml, `output`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Build the site (the only output so far, and the default).
+        #[arg(long)]
+        site: bool,
+        /// Fail on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Print the time each stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Print the typed model as JSON on stdout.
     Model {
@@ -74,6 +93,11 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 compiled.count(Severity::Error) > 0 || (deny_warnings && compiled.count(Severity::Warning) > 0);
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
+        Command::Build { paths, out, site: _, deny_warnings, timings } => {
+            let report = build(&project, &BuildOptions { paths, out, deny_warnings })?;
+            report_build(&report, timings)?;
+            Ok(if report.output.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
         Command::Model { paths } => {
             let compiled = compile(&project, &paths)?;
             let json = serde_json::json!({ "banks": compiled.banks });
@@ -83,6 +107,31 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn report_build(built: &BuildReport, timings: bool) -> anyhow::Result<()> {
+    report(&built.compiled, Format::Human)?;
+    let report = built;
+    match &report.output {
+        Some(out) => eprintln!(
+            "built {} → {} ({} math/code fragments rendered, {} from cache)",
+            plural(report.compiled.banks.len(), "bank"),
+            out.join("site").display(),
+            report.rendered,
+            report.cached
+        ),
+        None => eprintln!("build failed: fix the errors above; the previous output is untouched"),
+    }
+    if timings {
+        for (stage, time) in &report.timings {
+            eprintln!("  {stage:<24} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+        }
+    }
+    Ok(())
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Prints diagnostics and the summary: human form on stderr, JSON lines on

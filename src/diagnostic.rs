@@ -69,14 +69,16 @@ impl Code {
     pub fn severity(self) -> Severity {
         match self {
             Code::MathParse
-            | Code::CodeSyntax
             | Code::McqKey
             | Code::EmptyPrompt
             | Code::MissingImage
             | Code::InvalidConfig
             | Code::FrontMatter
             | Code::InvalidUtf8 => Severity::Error,
-            Code::McqNoKey
+            // Notes hold pseudo-code and fragments: a block that does not
+            // parse is worth a warning, not a failed build.
+            Code::CodeSyntax
+            | Code::McqNoKey
             | Code::EmptyAnswer
             | Code::DuplicateQuestion
             | Code::BrokenLink

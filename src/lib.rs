@@ -3,19 +3,28 @@
 //! The pipeline, one module per stage:
 //! 1. [`load`]: configuration and bank discovery;
 //! 2. [`parse`]: each file → [`model::Bank`];
-//! 3. [`validate`]: math, code and structure → diagnostics.
+//! 3. [`validate`]: math, code and structure → diagnostics;
+//! 4. [`render`]: every fragment → sanitized HTML (KaTeX, syntect);
+//! 5. [`emit`]: one module per output (the site so far);
+//! 6. [`write`]: staging folder swapped into `output/`.
 //!
-//! [`compile`] runs stages 1–3 for a set of paths; [`cli`] exposes them.
+//! [`compile`] runs stages 1–3 (`check`); [`build::build`] runs them all;
+//! [`cli`] exposes them.
 
+pub mod build;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod emit;
 pub mod load;
 pub mod model;
 pub mod outline;
 pub mod parse;
+pub mod render;
 pub mod source;
+pub mod theme;
 pub mod validate;
+pub mod write;
 
 use std::path::PathBuf;
 

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Math;
+use crate::render::math::katex_html;
 use crate::source::SourceFile;
 
 /// Checks formulas; returns one diagnostic per failing occurrence.
@@ -28,16 +29,7 @@ pub fn check_math(file: &SourceFile, formulas: &[&Math], macros: &BTreeMap<Strin
 
 /// KaTeX's error message for a formula, or `None` when it renders.
 pub fn katex_error(tex: &str, display: bool, macros: &BTreeMap<String, String>) -> Option<String> {
-    let mut opts = katex::Opts::default();
-    opts.set_display_mode(display);
-    opts.set_throw_on_error(true);
-    for (name, body) in macros {
-        opts.add_macro(name.clone(), body.clone());
-    }
-    match katex::render_with_opts(tex, &opts) {
-        Ok(_) => None,
-        Err(err) => Some(clean_message(&err.to_string())),
-    }
+    katex_html(tex, display, macros).err()
 }
 
 fn diagnostic(file: &SourceFile, math: &Math, message: &str) -> Diagnostic {
@@ -56,39 +48,6 @@ fn diagnostic(file: &SourceFile, math: &Math, message: &str) -> Diagnostic {
 fn error_position(message: &str) -> Option<usize> {
     let rest = &message[message.find("at position ")? + "at position ".len()..];
     rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
-}
-
-/// Extracts KaTeX's message from the crate's error, which wraps the JS
-/// exception in Rust `Debug` quoting, and drops the combining underlines
-/// KaTeX puts under the offending excerpt.
-fn clean_message(raw: &str) -> String {
-    if raw.contains("stack overflow") || raw.contains("too much recursion") {
-        return "formula is nested too deeply for KaTeX (stack overflow)".to_string();
-    }
-    let Some(start) = raw.find("KaTeX parse error: ") else {
-        return raw.to_string();
-    };
-    let quoted = &raw[start..];
-    let mut message = String::new();
-    let mut chars = quoted.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => break,
-            '\\' => match chars.next() {
-                Some('u') => {
-                    let code: String = chars.by_ref().skip(1).take_while(|c| *c != '}').collect();
-                    let decoded = u32::from_str_radix(&code, 16).ok().and_then(char::from_u32);
-                    message.extend(decoded.filter(|c| *c != '\u{332}'));
-                }
-                Some('n') => message.push(' '),
-                Some(other) => message.push(other),
-                None => {}
-            },
-            '\u{332}' => {}
-            other => message.push(other),
-        }
-    }
-    message.trim().to_string()
 }
 
 #[cfg(test)]

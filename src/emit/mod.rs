@@ -1,0 +1,22 @@
+//! Emitters: each output is one module that reads the parsed and rendered
+//! model and writes into a folder it is given (a staging folder; see
+//! [`crate::write`]).
+
+pub mod site;
+
+use crate::config::Config;
+use crate::model::Bank;
+use crate::render::media::MediaResolver;
+use crate::render::RenderedBank;
+use crate::theme::Theme;
+
+/// What every emitter reads.
+pub struct EmitInput<'a> {
+    pub config: &'a Config,
+    /// The site's title when the config sets none.
+    pub default_title: &'a str,
+    pub banks: &'a [Bank],
+    pub rendered: &'a [RenderedBank],
+    pub media: &'a MediaResolver,
+    pub theme: &'a Theme,
+}

@@ -1,0 +1,96 @@
+//! The render cache: rendered math and highlighted code, keyed by a hash of
+//! their input and everything that changes their output (KaTeX or syntect
+//! version, display mode, macros, language). It lives in
+//! `output/.cache/render.json`, so a second build of unchanged content
+//! renders nothing again, and studymark writes nothing outside `output/`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::RwLock;
+
+use anyhow::{Context, Result};
+use sha2::{Digest, Sha256};
+
+/// A thread-safe map from input hash to rendered HTML.
+#[derive(Default)]
+pub struct RenderCache {
+    path: Option<PathBuf>,
+    loaded: HashMap<String, String>,
+    used: RwLock<HashMap<String, String>>,
+    hits: AtomicUsize,
+    misses: AtomicUsize,
+}
+
+impl RenderCache {
+    /// A cache backed by `path`; a missing or unreadable file starts empty
+    /// (the cache only saves work, it never changes output).
+    pub fn open(path: &Path) -> RenderCache {
+        let loaded = std::fs::read(path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default();
+        RenderCache { path: Some(path.to_path_buf()), loaded, ..RenderCache::default() }
+    }
+
+    /// The cached HTML for these key parts, or `render()`'s, remembered.
+    pub fn get_or_render(&self, parts: &[&str], render: impl FnOnce() -> String) -> String {
+        let key = hash_key(parts);
+        let known = self.loaded.get(&key).cloned().or_else(|| self.used.read().expect("cache lock").get(&key).cloned());
+        if let Some(html) = known {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            self.used.write().expect("cache lock").insert(key, html.clone());
+            return html;
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        let html = render();
+        self.used.write().expect("cache lock").insert(key, html.clone());
+        html
+    }
+
+    /// (hits, misses) so far.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
+    }
+
+    /// Writes the entries used by this build (stale ones are dropped).
+    pub fn save(&self) -> Result<()> {
+        let Some(path) = &self.path else { return Ok(()) };
+        let used = self.used.read().expect("cache lock");
+        if self.misses.load(Ordering::Relaxed) == 0 && used.len() == self.loaded.len() {
+            return Ok(());
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        let sorted: std::collections::BTreeMap<_, _> = used.iter().collect();
+        std::fs::write(path, serde_json::to_vec(&sorted)?).with_context(|| format!("cannot write {}", path.display()))
+    }
+}
+
+fn hash_key(parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.len().to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hasher.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn second_lookup_hits_and_saved_cache_reloads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache/render.json");
+        let cache = RenderCache::open(&path);
+        assert_eq!(cache.get_or_render(&["math", "x"], || "X".into()), "X");
+        assert_eq!(cache.get_or_render(&["math", "x"], || unreachable!()), "X");
+        assert_eq!(cache.counts(), (1, 1));
+        cache.save().unwrap();
+        let reopened = RenderCache::open(&path);
+        assert_eq!(reopened.get_or_render(&["math", "x"], || unreachable!()), "X");
+        assert_eq!(reopened.counts(), (1, 0));
+        // Key parts are length-prefixed: ["ab", "c"] is not ["a", "bc"].
+        assert_ne!(hash_key(&["ab", "c"]), hash_key(&["a", "bc"]));
+    }
+}

@@ -1,0 +1,132 @@
+//! Code highlighting with syntect. Output carries CSS classes (prefixed
+//! `hl-`), never inline styles, so one stylesheet serves the light and the
+//! dark theme. The syntax set and themes load once, on first use.
+
+use std::sync::OnceLock;
+
+use syntect::highlighting::ThemeSet;
+use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::util::LinesWithEndings;
+
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+const LIGHT_THEME: &str = "InspiredGitHub";
+const DARK_THEME: &str = "base16-ocean.dark";
+
+fn syntaxes() -> &'static SyntaxSet {
+    static SYNTAXES: OnceLock<SyntaxSet> = OnceLock::new();
+    SYNTAXES.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+fn themes() -> &'static ThemeSet {
+    static THEMES: OnceLock<ThemeSet> = OnceLock::new();
+    THEMES.get_or_init(ThemeSet::load_defaults)
+}
+
+/// Version tag for cache keys: highlighting changes when syntect does.
+pub const HIGHLIGHTER: &str = "syntect-5.3";
+
+/// The syntect syntax for a canonical language name, if it has one.
+fn syntax_for(language: &str) -> Option<&'static SyntaxReference> {
+    let set = syntaxes();
+    let token = match language {
+        "python" => "py",
+        "rust" => "rs",
+        "javascript" => "js",
+        "shell" => "sh",
+        "typescript" => "ts",
+        other => other,
+    };
+    set.find_syntax_by_token(token)
+}
+
+/// Highlights a code block: `<pre class="code" data-lang="…"><code>…</code></pre>`.
+pub fn highlight_code(source: &str, language: Option<&str>) -> String {
+    let lang_attr = language.map(|l| format!(" data-lang=\"{}\"", escape(l))).unwrap_or_default();
+    let body =
+        language.and_then(syntax_for).and_then(|syntax| classed_html(source, syntax)).unwrap_or_else(|| escape(source));
+    format!("<pre class=\"code\"{lang_attr}><code>{body}</code></pre>")
+}
+
+fn classed_html(source: &str, syntax: &SyntaxReference) -> Option<String> {
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), CLASS_STYLE);
+    for line in LinesWithEndings::from(source) {
+        generator.parse_html_for_line_which_includes_newline(line).ok()?;
+    }
+    Some(generator.finalize())
+}
+
+/// The stylesheet for highlighted code: the light theme by default, the
+/// dark one under `html[data-theme=dark]` and, when the reader chose no
+/// theme, under the system's dark preference.
+pub fn highlight_css() -> String {
+    let themes = &themes().themes;
+    let light = css_for_theme_with_class_style(&themes[LIGHT_THEME], CLASS_STYLE).unwrap_or_default();
+    let dark = css_for_theme_with_class_style(&themes[DARK_THEME], CLASS_STYLE).unwrap_or_default();
+    format!(
+        "{light}\n{}\n@media (prefers-color-scheme: dark) {{\n{}\n}}\n",
+        scope_rules(&dark, "html[data-theme=\"dark\"]"),
+        scope_rules(&dark, "html:not([data-theme=\"light\"])")
+    )
+}
+
+/// Prefixes every selector of a flat stylesheet with `scope`.
+fn scope_rules(css: &str, scope: &str) -> String {
+    let mut out = String::new();
+    for rule in css.split_inclusive('}') {
+        match rule.split_once('{') {
+            Some((selectors, body)) => {
+                let (comment, selectors) = match selectors.rfind("*/") {
+                    Some(end) => selectors.split_at(end + 2),
+                    None => ("", selectors),
+                };
+                out.push_str(comment);
+                let scoped: Vec<String> = selectors.split(',').map(|s| format!("{scope} {}", s.trim())).collect();
+                out.push_str(&format!("\n{} {{{body}", scoped.join(", ")));
+            }
+            None => out.push_str(rule),
+        }
+    }
+    out
+}
+
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_gets_prefixed_classes() {
+        let html = highlight_code("def f(x):\n    return x  # c\n", Some("python"));
+        assert!(html.starts_with("<pre class=\"code\" data-lang=\"python\"><code>"));
+        assert!(html.contains("class=\"hl-"), "{html}");
+        assert!(!html.contains("style="));
+    }
+
+    #[test]
+    fn unknown_languages_are_escaped_plain_text() {
+        let html = highlight_code("<b>&</b>", Some("klingon"));
+        assert_eq!(html, "<pre class=\"code\" data-lang=\"klingon\"><code>&lt;b&gt;&amp;&lt;/b&gt;</code></pre>");
+    }
+
+    #[test]
+    fn dark_rules_are_scoped() {
+        let css = highlight_css();
+        assert!(css.contains("html[data-theme=\"dark\"] .hl-"));
+        assert!(css.contains("@media (prefers-color-scheme: dark)"));
+    }
+}

@@ -1,0 +1,87 @@
+//! Math rendering with KaTeX (the `katex` crate keeps one QuickJS context
+//! per thread). A formula KaTeX rejects keeps its source visible, marked as
+//! an error; validation has already reported it.
+
+use std::collections::BTreeMap;
+
+use super::highlight::escape;
+
+/// Version tag for cache keys: the KaTeX the `katex` crate embeds.
+pub const KATEX_VERSION: &str = "katex-0.16.4";
+
+/// KaTeX's HTML for a formula, or KaTeX's error message.
+pub fn katex_html(tex: &str, display: bool, macros: &BTreeMap<String, String>) -> Result<String, String> {
+    let mut opts = katex::Opts::default();
+    opts.set_display_mode(display);
+    opts.set_throw_on_error(true);
+    for (name, body) in macros {
+        opts.add_macro(name.clone(), body.clone());
+    }
+    katex::render_with_opts(tex, &opts).map_err(|err| clean_message(&err.to_string()))
+}
+
+/// Renders one formula to HTML wrapped in a `.math` element.
+pub fn render_math(tex: &str, display: bool, macros: &BTreeMap<String, String>) -> String {
+    match katex_html(tex, display, macros) {
+        Ok(html) if display => format!("<span class=\"math math-display\">{html}</span>"),
+        Ok(html) => format!("<span class=\"math math-inline\">{html}</span>"),
+        Err(message) => {
+            let delimiter = if display { "$$" } else { "$" };
+            format!(
+                "<code class=\"math-error\" title=\"{}\">{delimiter}{}{delimiter}</code>",
+                escape(&message),
+                escape(tex)
+            )
+        }
+    }
+}
+
+/// Extracts KaTeX's message from the crate's error, which wraps the JS
+/// exception in Rust `Debug` quoting, and drops the combining underlines
+/// KaTeX puts under the offending excerpt.
+fn clean_message(raw: &str) -> String {
+    if raw.contains("stack overflow") || raw.contains("too much recursion") {
+        return "formula is nested too deeply for KaTeX (stack overflow)".to_string();
+    }
+    let Some(start) = raw.find("KaTeX parse error: ") else {
+        return raw.to_string();
+    };
+    let quoted = &raw[start..];
+    let mut message = String::new();
+    let mut chars = quoted.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => break,
+            '\\' => match chars.next() {
+                Some('u') => {
+                    let code: String = chars.by_ref().skip(1).take_while(|c| *c != '}').collect();
+                    let decoded = u32::from_str_radix(&code, 16).ok().and_then(char::from_u32);
+                    message.extend(decoded.filter(|c| *c != '\u{332}'));
+                }
+                Some('n') => message.push(' '),
+                Some(other) => message.push(other),
+                None => {}
+            },
+            '\u{332}' => {}
+            other => message.push(other),
+        }
+    }
+    message.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_inline_display_and_errors() {
+        let macros = BTreeMap::new();
+        let inline = render_math(r"\gamma", false, &macros);
+        assert!(inline.starts_with("<span class=\"math math-inline\"><span class=\"katex\">"), "{inline}");
+        let display = render_math(r"\frac{a}{b}", true, &macros);
+        assert!(display.contains("katex-display"), "{display}");
+        let broken = render_math(r"\frac{a}", false, &macros);
+        assert!(broken.starts_with("<code class=\"math-error\""), "{broken}");
+        assert!(broken.contains("$\\frac{a}$"), "{broken}");
+    }
+}

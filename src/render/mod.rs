@@ -1,0 +1,106 @@
+//! Rendering: every rich fragment of every question → sanitized HTML, once.
+//! Emitters read the result and never parse Markdown again.
+//!
+//! Questions render in parallel (rayon); math and code go through the
+//! [`cache::RenderCache`]; images are resolved against the bank's folder
+//! and collected as content-hashed media files ([`media`]).
+
+pub mod cache;
+pub mod highlight;
+pub mod markdown;
+pub mod math;
+pub mod media;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::model::{Bank, Kind, Question, Rich};
+use cache::RenderCache;
+use markdown::render_markdown;
+use media::MediaResolver;
+
+/// Everything a fragment needs to render.
+pub struct RenderContext<'a> {
+    pub cache: &'a RenderCache,
+    pub media: &'a MediaResolver,
+    pub bank_dir: &'a Path,
+    pub macros: &'a BTreeMap<String, String>,
+    /// The macros as one string, part of every math cache key.
+    pub macros_key: String,
+}
+
+impl<'a> RenderContext<'a> {
+    pub fn new(
+        cache: &'a RenderCache,
+        media: &'a MediaResolver,
+        bank_dir: &'a Path,
+        macros: &'a BTreeMap<String, String>,
+    ) -> Self {
+        let macros_key = serde_json::to_string(macros).unwrap_or_default();
+        RenderContext { cache, media, bank_dir, macros, macros_key }
+    }
+
+    fn html(&self, rich: &Rich) -> String {
+        if rich.is_empty() {
+            String::new()
+        } else {
+            render_markdown(&rich.markdown, &rich.code, self)
+        }
+    }
+}
+
+/// One bank's HTML, questions in the bank's order.
+pub struct RenderedBank {
+    pub intro: String,
+    pub questions: Vec<RenderedQuestion>,
+}
+
+pub struct RenderedQuestion {
+    pub prompt: String,
+    pub context: String,
+    pub choices: Vec<String>,
+    pub answer: String,
+    pub details: String,
+}
+
+/// Renders every bank. Media found in the banks are in `media`.
+pub fn render_banks(banks: &[Bank], config: &Config, media: &MediaResolver, cache: &RenderCache) -> Vec<RenderedBank> {
+    banks
+        .iter()
+        .map(|bank| {
+            let bank_dir = bank.source_path.parent().unwrap_or(Path::new(""));
+            let ctx = RenderContext::new(cache, media, bank_dir, &config.math.macros);
+            let questions: Vec<&Question> = bank.questions().collect();
+            RenderedBank {
+                intro: ctx.html(&bank.intro),
+                questions: questions.par_iter().map(|q| render_question(q, &ctx)).collect(),
+            }
+        })
+        .collect()
+}
+
+fn render_question(question: &Question, ctx: &RenderContext) -> RenderedQuestion {
+    let choices = match &question.kind {
+        Kind::MultipleChoice { choices, .. } => choices.iter().map(|c| ctx.html(c)).collect(),
+        _ => Vec::new(),
+    };
+    RenderedQuestion {
+        prompt: ctx.html(&question.prompt),
+        context: ctx.html(&question.context),
+        choices,
+        answer: ctx.html(&question.answer),
+        details: ctx.html(&question.details),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn context() -> (RenderCache, MediaResolver) {
+        (RenderCache::default(), MediaResolver::new(Path::new(".")))
+    }
+}

@@ -1,0 +1,123 @@
+//! `studymark build` end to end on disk: what the site contains, that it is
+//! reproducible and cached, that failures leave the previous output alone,
+//! that untrusted HTML is sanitized and that themes override file by file.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn studymark(args: &[&str], dir: &Path) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_studymark")).args(args).current_dir(dir).output().unwrap();
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A throwaway project with the given banks (path, text) and config.
+fn project(banks: &[(&str, &str)], config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in banks {
+        let path = dir.path().join("content").join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    std::fs::write(dir.path().join("studymark.toml"), config).unwrap();
+    dir
+}
+
+fn read(path: PathBuf) -> String {
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn seed_site_has_every_question_rendered() {
+    let out = tempfile::tempdir().unwrap();
+    let (code, stderr) = studymark(&["build", "--out", out.path().to_str().unwrap()], repo());
+    assert_eq!(code, 0, "{stderr}");
+    let page = read(out.path().join("site/deep-learning.html"));
+    assert_eq!(page.matches("<article class=\"question\"").count(), 13);
+    assert!(page.matches("class=\"katex\"").count() >= 9);
+    assert!(!page.contains("$\\gamma"), "raw TeX left in the page");
+    assert!(page.contains("<pre class=\"code\" data-lang=\"python\"><code><span class=\"hl-"));
+    for file in
+        ["index.html", "search-index.js", "static/highlight.css", "static/katex/katex.min.css", "static/katex/LICENSE"]
+    {
+        assert!(out.path().join("site").join(file).is_file(), "{file} missing");
+    }
+    let index = read(out.path().join("site/index.html"));
+    for bank in ["deep-learning.html", "tour-marker.html", "tour-qa.html"] {
+        assert!(index.contains(bank), "index lacks {bank}");
+    }
+}
+
+#[test]
+fn builds_are_reproducible_and_the_second_renders_nothing() {
+    let dir = project(&[("a.md", "? Why $x^2$?\n\n```python\nprint(1)\n```\n\nBecause $\\gamma$.\n")], "");
+    let (code, first) = studymark(&["build"], dir.path());
+    assert_eq!(code, 0, "{first}");
+    assert!(first.contains("3 math/code fragments rendered, 0 from cache"), "{first}");
+    let page = read(dir.path().join("output/site/a.html"));
+    let index = read(dir.path().join("output/site/search-index.js"));
+    let (_, second) = studymark(&["build"], dir.path());
+    assert!(second.contains("0 math/code fragments rendered, 3 from cache"), "{second}");
+    assert_eq!(page, read(dir.path().join("output/site/a.html")));
+    assert_eq!(index, read(dir.path().join("output/site/search-index.js")));
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output() {
+    let dir = project(&[("a.md", "? Q?\n\nA.\n")], "");
+    assert_eq!(studymark(&["build"], dir.path()).0, 0);
+    let before = read(dir.path().join("output/site/a.html"));
+    std::fs::write(dir.path().join("content/a.md"), "? Q?\n\nBroken $\\frac{1}$.\n").unwrap();
+    let (code, stderr) = studymark(&["build"], dir.path());
+    assert_eq!(code, 1);
+    assert!(stderr.contains("math-parse") && stderr.contains("previous output is untouched"), "{stderr}");
+    assert_eq!(before, read(dir.path().join("output/site/a.html")));
+}
+
+#[test]
+fn untrusted_html_is_sanitized() {
+    let bank =
+        "? Q <script>alert(1)</script>?\n\nA [link](javascript:alert(2)) <img src=x onerror=alert(3)> <sub>2</sub>\n";
+    let dir = project(&[("a.md", bank)], "");
+    assert_eq!(studymark(&["build"], dir.path()).0, 0);
+    let page = read(dir.path().join("output/site/a.html"));
+    let body = &page[page.find("<article").unwrap()..];
+    assert!(!body.contains("alert("), "{body}");
+    assert!(body.contains("<sub>2</sub>"));
+}
+
+#[test]
+fn images_are_copied_with_hashed_names() {
+    let dir = project(&[("a/a.md", "? Q?\n\n![d](d.png)\n"), ("b/b.md", "? R?\n\n![d](d.png)\n")], "");
+    std::fs::write(dir.path().join("content/a/d.png"), b"first").unwrap();
+    std::fs::write(dir.path().join("content/b/d.png"), b"second").unwrap();
+    assert_eq!(studymark(&["build"], dir.path()).0, 0);
+    let media: Vec<_> = std::fs::read_dir(dir.path().join("output/site/media")).unwrap().collect();
+    assert_eq!(media.len(), 2, "two different d.png, two media files");
+    let page = read(dir.path().join("output/site/a-a.html"));
+    assert!(page.contains("src=\"media/") && page.contains(".png\""), "{page}");
+}
+
+#[test]
+fn a_user_theme_overrides_one_file() {
+    let dir = project(&[("a.md", "? Q?\n\nA.\n")], "theme = \"mytheme\"\n");
+    std::fs::create_dir_all(dir.path().join("mytheme/static")).unwrap();
+    std::fs::write(dir.path().join("mytheme/static/style.css"), "/* mine */").unwrap();
+    assert_eq!(studymark(&["build"], dir.path()).0, 0);
+    assert_eq!(read(dir.path().join("output/site/static/style.css")), "/* mine */");
+    assert!(dir.path().join("output/site/static/site.js").is_file(), "other files come from the default theme");
+}
+
+#[test]
+fn output_folders_studymark_did_not_create_are_left_alone() {
+    let dir = project(&[("a.md", "? Q?\n\nA.\n")], "");
+    std::fs::create_dir_all(dir.path().join("output/site")).unwrap();
+    std::fs::write(dir.path().join("output/site/notes.txt"), "mine").unwrap();
+    let (code, stderr) = studymark(&["build"], dir.path());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("did not create it"), "{stderr}");
+    assert_eq!(read(dir.path().join("output/site/notes.txt")), "mine");
+}
