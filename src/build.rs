@@ -2,7 +2,7 @@
 //! render, emit every output into a staging folder and swap it into place.
 //! Content errors stop the build before anything is written.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -54,7 +54,6 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
     let theme = Theme::new(project.config.theme.as_ref().map(|t| project.root.join(t)));
     let input = EmitInput {
         config: &project.config,
-        default_title: &project_name(&project.root),
         banks: &compiled.banks,
         rendered: &rendered,
         media: &media,
@@ -65,11 +64,4 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
     timings.push(("emit and write", started.elapsed()));
     let (cached, rendered) = cache.counts();
     Ok(BuildReport { compiled, output: Some(out), rendered, cached, timings })
-}
-
-fn project_name(root: &Path) -> String {
-    std::fs::canonicalize(root)
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "studymark".to_string())
 }

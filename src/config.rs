@@ -15,7 +15,7 @@ pub const CONFIG_FILE: &str = "studymark.toml";
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct Config {
-    /// Site title. Default: the project folder's name.
+    /// Site title. Default: `"studymark"`.
     pub title: Option<String>,
     /// URL the site is served under. Default: `"/"`.
     pub base_url: String,

@@ -13,8 +13,6 @@ use crate::theme::Theme;
 /// What every emitter reads.
 pub struct EmitInput<'a> {
     pub config: &'a Config,
-    /// The site's title when the config sets none.
-    pub default_title: &'a str,
     pub banks: &'a [Bank],
     pub rendered: &'a [RenderedBank],
     pub media: &'a MediaResolver,

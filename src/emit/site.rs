@@ -83,7 +83,7 @@ pub fn emit_site(input: &EmitInput, out: &Path) -> Result<()> {
     let tera = load_templates(input)?;
     write_static(input, out)?;
     let site = SiteInfo {
-        title: input.config.title.as_deref().unwrap_or(input.default_title),
+        title: input.config.title.as_deref().unwrap_or("studymark"),
         search: input.config.site.search,
         generator: format!("studymark {}", env!("CARGO_PKG_VERSION")),
     };

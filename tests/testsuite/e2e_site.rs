@@ -1,0 +1,95 @@
+//! The built site in a real browser: `studymark build` into a temporary
+//! folder, then `tests/e2e/site.mjs` drives Debian's headless Chromium over
+//! the seed bank's page (see docs/site-contract.md). Needs `/usr/bin/chromium`
+//! and `tests/e2e/node_modules`, which `scripts/setup-test-env` installs; the
+//! test fails, never skips, when they are missing. Screenshots land in
+//! `output/e2e/site/`.
+
+use std::fs::File;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+/// The browser script takes ~10 s; this only stops a hung browser.
+const TIMEOUT: Duration = Duration::from_secs(300);
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Panics unless the browser, Node and the script's dependencies are installed.
+fn require_test_env() {
+    let mut missing = Vec::new();
+    if !Path::new(CHROMIUM).exists() {
+        missing.push(CHROMIUM.to_owned());
+    }
+    if !root().join("tests/e2e/node_modules/playwright-core").is_dir() {
+        missing.push("tests/e2e/node_modules (playwright-core)".to_owned());
+    }
+    if Command::new("node").arg("--version").stdout(Stdio::null()).status().map(|s| !s.success()).unwrap_or(true) {
+        missing.push("node".to_owned());
+    }
+    assert!(missing.is_empty(), "missing {}: run scripts/setup-test-env (or scripts/test)", missing.join(", "));
+}
+
+#[test]
+fn site_in_headless_chromium() {
+    require_test_env();
+    let out = tempfile::tempdir().unwrap();
+
+    let build = Command::new(env!("CARGO_BIN_EXE_studymark"))
+        .arg("--project")
+        .arg(root())
+        .arg("build")
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let code = build.status.code();
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    let page = out.path().join("site/deep-learning.html");
+    assert!(
+        matches!(code, Some(0 | 1)),
+        "studymark build exited with {code:?} (expected 0, or 1 for the seed's code-syntax errors):\n{stderr}"
+    );
+    assert!(page.is_file(), "studymark build exited with {code:?} and wrote no {}:\n{stderr}", page.display());
+    if code == Some(1) {
+        eprintln!("studymark build exited with 1 (content errors) and wrote the site:\n{stderr}");
+    }
+
+    // The script's output goes to files: a pipe left unread could fill up.
+    let log = |name: &str| File::create(out.path().join(name)).unwrap();
+    let mut child = Command::new("node")
+        .arg(root().join("tests/e2e/site.mjs"))
+        .arg("--site")
+        .arg(out.path().join("site"))
+        .arg("--screenshots")
+        .arg(root().join("output/e2e/site"))
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(log("e2e.stdout"))
+        .stderr(log("e2e.stderr"))
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if start.elapsed() > TIMEOUT {
+            child.kill().ok();
+            child.wait().ok();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let stdout = std::fs::read_to_string(out.path().join("e2e.stdout")).unwrap_or_default();
+    let stderr = std::fs::read_to_string(out.path().join("e2e.stderr")).unwrap_or_default();
+    println!("{stdout}");
+    eprintln!("{stderr}");
+    let status =
+        status.unwrap_or_else(|| panic!("tests/e2e/site.mjs ran longer than {TIMEOUT:?}:\n{stdout}\n{stderr}"));
+    assert!(status.success(), "tests/e2e/site.mjs failed ({status}):\n{stdout}\n{stderr}");
+    assert!(stdout.lines().any(|l| l.ends_with(" passed, 0 failed")), "no summary line:\n{stdout}");
+}
