@@ -1,16 +1,21 @@
-//! `studymark build`: load → parse → validate ([`crate::compile`]), then
-//! render, emit every output into a staging folder and swap it into place.
-//! Content errors stop the build before anything is written.
+//! `studymark build`: load → parse → validate ([`crate::compile`]), give
+//! reworded questions their old ids and update `studymark.lock`
+//! ([`crate::lock`]), render, emit every output into a staging folder and
+//! swap it into place. Content errors stop the build before anything is
+//! written.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
+use crate::config::MathEngine;
 use crate::diagnostic::Severity;
+use crate::emit::anki::{anki_css, emit_anki, note_type_hashes};
 use crate::emit::{site::emit_site, EmitInput};
 use crate::load::Project;
-use crate::render::{cache::RenderCache, media::MediaResolver, render_banks};
+use crate::lock::{update_lock, Lock, LOCK_FILE};
+use crate::render::{cache::RenderCache, media::MediaResolver, render_banks, MathOutput};
 use crate::theme::Theme;
 use crate::write::write_outputs;
 use crate::{compile, Compiled};
@@ -20,12 +25,18 @@ pub struct BuildOptions {
     /// Output folder; default: the project's `output_dir`.
     pub out: Option<PathBuf>,
     pub deny_warnings: bool,
+    /// Fail instead of changing `studymark.lock`.
+    pub locked: bool,
+    pub site: bool,
+    pub anki: bool,
 }
 
 pub struct BuildReport {
     pub compiled: Compiled,
-    /// `None` when content errors stopped the build.
+    /// Where the outputs went; `None` when the build failed.
     pub output: Option<PathBuf>,
+    /// Why the build failed, when it was not content errors.
+    pub failure: Option<String>,
     /// Math and code fragments rendered now, and those taken from the cache.
     pub rendered: usize,
     pub cached: usize,
@@ -35,33 +46,78 @@ pub struct BuildReport {
 pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
     let mut timings = Vec::new();
     let started = Instant::now();
-    let compiled = compile(project, &options.paths)?;
+    let mut compiled = compile(project, &options.paths)?;
     timings.push(("load, parse, validate", started.elapsed()));
     let failed =
         compiled.count(Severity::Error) > 0 || (options.deny_warnings && compiled.count(Severity::Warning) > 0);
     if failed {
-        return Ok(BuildReport { compiled, output: None, rendered: 0, cached: 0, timings });
+        return Ok(BuildReport::failed(compiled, None, timings));
     }
+
+    let lock_path = project.root.join(LOCK_FILE);
+    let previous = Lock::read(&lock_path)?;
+    let (mut lock, inherited) = update_lock(previous.as_ref(), &mut compiled.banks, now());
+    compiled.diagnostics.extend(inherited);
+
     let out = options.out.clone().unwrap_or_else(|| project.root.join(&project.config.output_dir));
     let cache = RenderCache::open(&out.join(".cache/render.json"));
     let media = MediaResolver::new(&project.content_dir());
+    let theme = Theme::new(project.config.theme.as_ref().map(|t| project.root.join(t)));
+    let input = EmitInput { config: &project.config, banks: &compiled.banks, media: &media, theme: &theme };
+    let (site, anki) = if options.site || options.anki { (options.site, options.anki) } else { (true, true) };
+    if anki {
+        lock.update_note_types(&note_type_hashes(&anki_css(&input)), now());
+    }
+    if options.locked && previous.as_ref() != Some(&lock) {
+        let failure = format!(
+            "{LOCK_FILE} is missing or out of date and --locked forbids changing it; run `studymark build` and commit it"
+        );
+        return Ok(BuildReport::failed(compiled, Some(failure), timings));
+    }
 
     let started = Instant::now();
-    let rendered = render_banks(&compiled.banks, &project.config, &media, &cache);
+    let site_html = render_banks(&compiled.banks, &project.config, &media, &cache, MathOutput::Katex);
+    let mathjax = anki && project.config.anki.math == MathEngine::Mathjax;
+    let anki_html =
+        mathjax.then(|| render_banks(&compiled.banks, &project.config, &media, &cache, MathOutput::Mathjax));
     timings.push(("render", started.elapsed()));
 
     let started = Instant::now();
-    let theme = Theme::new(project.config.theme.as_ref().map(|t| project.root.join(t)));
-    let input = EmitInput {
-        config: &project.config,
-        banks: &compiled.banks,
-        rendered: &rendered,
-        media: &media,
-        theme: &theme,
-    };
-    write_outputs(&out, &["site"], |staging| emit_site(&input, &staging.join("site")))?;
+    let outputs: Vec<&str> = [("site", site), ("anki", anki)].iter().filter(|(_, on)| *on).map(|(n, _)| *n).collect();
+    write_outputs(&out, &outputs, |staging| {
+        if site {
+            emit_site(&input, &site_html, &staging.join("site"))?;
+        }
+        if anki {
+            let scratch = staging.join(".anki-scratch");
+            emit_anki(&input, anki_html.as_deref().unwrap_or(&site_html), &lock, &staging.join("anki"), &scratch)?;
+            std::fs::remove_dir_all(&scratch)?;
+        }
+        Ok(())
+    })?;
     cache.save()?;
+    if previous.as_ref() != Some(&lock) {
+        write_lock(&lock_path, &lock)?;
+    }
     timings.push(("emit and write", started.elapsed()));
     let (cached, rendered) = cache.counts();
-    Ok(BuildReport { compiled, output: Some(out), rendered, cached, timings })
+    Ok(BuildReport { compiled, output: Some(out), failure: None, rendered, cached, timings })
+}
+
+impl BuildReport {
+    fn failed(compiled: Compiled, failure: Option<String>, timings: Vec<(&'static str, Duration)>) -> Self {
+        BuildReport { compiled, output: None, failure, rendered: 0, cached: 0, timings }
+    }
+}
+
+fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Writes the lock through a temporary file, so a crash never leaves half
+/// a lock behind.
+fn write_lock(path: &std::path::Path, lock: &Lock) -> Result<()> {
+    let temporary = path.with_extension("lock.tmp");
+    std::fs::write(&temporary, lock.to_toml()).with_context(|| format!("cannot write {}", temporary.display()))?;
+    std::fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))
 }

@@ -37,16 +37,22 @@ pub enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
-    /// Build the outputs (the study site) into the output folder.
+    /// Build the outputs (study site, Anki decks) into the output folder.
     Build {
         /// Files or folders (default: the project's content folder).
         paths: Vec<PathBuf>,
         /// Output folder (default: `output_dir` from studymark.toml, `output`).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Build the site (the only output so far, and the default).
+        /// Build the site (with no output flag, every output is built).
         #[arg(long)]
         site: bool,
+        /// Build the Anki decks.
+        #[arg(long)]
+        anki: bool,
+        /// Fail instead of changing studymark.lock (for CI).
+        #[arg(long)]
+        locked: bool,
         /// Fail on warnings too.
         #[arg(long)]
         deny_warnings: bool,
@@ -93,8 +99,8 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 compiled.count(Severity::Error) > 0 || (deny_warnings && compiled.count(Severity::Warning) > 0);
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Build { paths, out, site: _, deny_warnings, timings } => {
-            let report = build(&project, &BuildOptions { paths, out, deny_warnings })?;
+        Command::Build { paths, out, site, anki, locked, deny_warnings, timings } => {
+            let report = build(&project, &BuildOptions { paths, out, deny_warnings, locked, site, anki })?;
             report_build(&report, timings)?;
             Ok(if report.output.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
@@ -116,11 +122,14 @@ fn report_build(built: &BuildReport, timings: bool) -> anyhow::Result<()> {
         Some(out) => eprintln!(
             "built {} → {} ({} math/code fragments rendered, {} from cache)",
             plural(report.compiled.banks.len(), "bank"),
-            out.join("site").display(),
+            out.display(),
             report.rendered,
             report.cached
         ),
-        None => eprintln!("build failed: fix the errors above; the previous output is untouched"),
+        None => eprintln!(
+            "build failed: {}; the previous output is untouched",
+            report.failure.as_deref().unwrap_or("fix the errors above")
+        ),
     }
     if timings {
         for (stage, time) in &report.timings {

@@ -40,6 +40,7 @@ pub enum Code {
     FrontMatter,
     InvalidUtf8,
     NoQuestions,
+    IdInherited,
 }
 
 impl Code {
@@ -62,6 +63,7 @@ impl Code {
             Code::FrontMatter => "front-matter",
             Code::InvalidUtf8 => "invalid-utf8",
             Code::NoQuestions => "no-questions",
+            Code::IdInherited => "id-inherited",
         }
     }
 
@@ -87,6 +89,7 @@ impl Code {
             | Code::SplitFence
             | Code::UnknownConfigKey
             | Code::NoQuestions => Severity::Warning,
+            Code::IdInherited => Severity::Info,
         }
     }
 }

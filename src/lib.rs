@@ -5,7 +5,7 @@
 //! 2. [`parse`]: each file → [`model::Bank`];
 //! 3. [`validate`]: math, code and structure → diagnostics;
 //! 4. [`render`]: every fragment → sanitized HTML (KaTeX, syntect);
-//! 5. [`emit`]: one module per output (the site so far);
+//! 5. [`emit`]: one module per output (site, anki);
 //! 6. [`write`]: staging folder swapped into `output/`.
 //!
 //! [`compile`] runs stages 1–3 (`check`); [`build::build`] runs them all;
@@ -17,6 +17,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod emit;
 pub mod load;
+pub mod lock;
 pub mod model;
 pub mod outline;
 pub mod parse;

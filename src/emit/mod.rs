@@ -2,19 +2,18 @@
 //! model and writes into a folder it is given (a staging folder; see
 //! [`crate::write`]).
 
+pub mod anki;
 pub mod site;
 
 use crate::config::Config;
 use crate::model::Bank;
 use crate::render::media::MediaResolver;
-use crate::render::RenderedBank;
 use crate::theme::Theme;
 
 /// What every emitter reads.
 pub struct EmitInput<'a> {
     pub config: &'a Config,
     pub banks: &'a [Bank],
-    pub rendered: &'a [RenderedBank],
     pub media: &'a MediaResolver,
     pub theme: &'a Theme,
 }

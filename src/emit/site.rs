@@ -14,7 +14,8 @@ use serde::Serialize;
 
 use super::EmitInput;
 use crate::model::{Bank, Difficulty, Kind, Question};
-use crate::render::highlight::highlight_css;
+use crate::render::highlight::site_highlight_css;
+use crate::render::markdown::mark_cloze;
 use crate::render::{RenderedBank, RenderedQuestion};
 
 const TEMPLATES: [&str; 3] = ["base.html", "index.html", "bank.html"];
@@ -60,7 +61,7 @@ struct QuestionPage<'a> {
     anchor: &'a str,
     number: u32,
     kind: &'static str,
-    prompt_html: &'a str,
+    prompt_html: String,
     context_html: &'a str,
     choices: Vec<ChoicePage<'a>>,
     answer_html: &'a str,
@@ -79,7 +80,7 @@ struct ChoicePage<'a> {
 }
 
 /// Writes the site into `out`.
-pub fn emit_site(input: &EmitInput, out: &Path) -> Result<()> {
+pub fn emit_site(input: &EmitInput, rendered: &[RenderedBank], out: &Path) -> Result<()> {
     let tera = load_templates(input)?;
     write_static(input, out)?;
     let site = SiteInfo {
@@ -93,7 +94,7 @@ pub fn emit_site(input: &EmitInput, out: &Path) -> Result<()> {
     context.insert("root", "");
     context.insert("banks", &links);
     write_page(&tera, "index.html", &context, &out.join("index.html"))?;
-    for (bank, rendered) in input.banks.iter().zip(input.rendered) {
+    for (bank, rendered) in input.banks.iter().zip(rendered) {
         context.insert("bank", &bank_page(bank, rendered));
         write_page(&tera, "bank.html", &context, &out.join(page_url(bank)))?;
     }
@@ -124,7 +125,7 @@ fn write_static(input: &EmitInput, out: &Path) -> Result<()> {
     for (path, bytes) in input.theme.files_under("static") {
         write(&out.join(&path), &bytes)?;
     }
-    write(&out.join("static/highlight.css"), highlight_css().as_bytes())
+    write(&out.join("static/highlight.css"), site_highlight_css().as_bytes())
 }
 
 fn write_page(tera: &tera::Tera, template: &str, context: &tera::Context, path: &Path) -> Result<()> {
@@ -208,7 +209,7 @@ fn question_page<'a>(q: &'a Question, html: &'a RenderedQuestion, topic_slug: &'
         anchor: &q.slug,
         number: q.number,
         kind: q.kind.as_str(),
-        prompt_html: &html.prompt,
+        prompt_html: mark_cloze(&html.prompt),
         context_html: &html.context,
         choices: html
             .choices

@@ -24,7 +24,7 @@ mod details;
 mod heading;
 mod marker;
 mod qa;
-mod text;
+pub mod text;
 
 use std::ops::Range;
 

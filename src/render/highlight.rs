@@ -57,17 +57,22 @@ fn classed_html(source: &str, syntax: &SyntaxReference) -> Option<String> {
 }
 
 /// The stylesheet for highlighted code: the light theme by default, the
-/// dark one under `html[data-theme=dark]` and, when the reader chose no
-/// theme, under the system's dark preference.
-pub fn highlight_css() -> String {
+/// dark one under `dark_scope` and, if given, under the system's dark
+/// preference within `system_dark_scope`.
+pub fn highlight_css(dark_scope: &str, system_dark_scope: Option<&str>) -> String {
     let themes = &themes().themes;
     let light = css_for_theme_with_class_style(&themes[LIGHT_THEME], CLASS_STYLE).unwrap_or_default();
     let dark = css_for_theme_with_class_style(&themes[DARK_THEME], CLASS_STYLE).unwrap_or_default();
-    format!(
-        "{light}\n{}\n@media (prefers-color-scheme: dark) {{\n{}\n}}\n",
-        scope_rules(&dark, "html[data-theme=\"dark\"]"),
-        scope_rules(&dark, "html:not([data-theme=\"light\"])")
-    )
+    let mut css = format!("{light}\n{}\n", scope_rules(&dark, dark_scope));
+    if let Some(scope) = system_dark_scope {
+        css.push_str(&format!("@media (prefers-color-scheme: dark) {{\n{}\n}}\n", scope_rules(&dark, scope)));
+    }
+    css
+}
+
+/// The site's: an explicit choice on `<html data-theme>`, else the system.
+pub fn site_highlight_css() -> String {
+    highlight_css("html[data-theme=\"dark\"]", Some("html:not([data-theme=\"light\"])"))
 }
 
 /// Prefixes every selector of a flat stylesheet with `scope`.
@@ -125,7 +130,7 @@ mod tests {
 
     #[test]
     fn dark_rules_are_scoped() {
-        let css = highlight_css();
+        let css = site_highlight_css();
         assert!(css.contains("html[data-theme=\"dark\"] .hl-"));
         assert!(css.contains("@media (prefers-color-scheme: dark)"));
     }

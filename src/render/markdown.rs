@@ -12,9 +12,9 @@ use std::sync::OnceLock;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
-use super::highlight::{highlight_code, HIGHLIGHTER};
+use super::highlight::{escape, highlight_code, HIGHLIGHTER};
 use super::math::{render_math, KATEX_VERSION};
-use super::RenderContext;
+use super::{MathOutput, RenderContext};
 use crate::model::CodeBlock;
 use crate::validate::code::normalize_language;
 
@@ -72,10 +72,14 @@ pub fn render_markdown(markdown: &str, code: &[CodeBlock], ctx: &RenderContext) 
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     let clean = sanitizer().clean(&html).to_string();
-    restore(&mark_cloze(&clean), &trusted)
+    restore(&clean, &trusted)
 }
 
 fn cached_math(tex: &str, display: bool, ctx: &RenderContext) -> String {
+    if ctx.math == MathOutput::Mathjax {
+        let (open, close) = if display { ("\\[", "\\]") } else { ("\\(", "\\)") };
+        return format!("{open}{}{close}", escape(tex));
+    }
     let mode = if display { "display" } else { "inline" };
     ctx.cache
         .get_or_render(&["math", KATEX_VERSION, mode, &ctx.macros_key, tex], || render_math(tex, display, ctx.macros))
@@ -115,8 +119,9 @@ fn restore(html: &str, trusted: &[String]) -> String {
     out
 }
 
-/// `{{c1::text}}` and `{{c1::text::hint}}` → `<span class="cloze" data-cloze="1">text</span>`.
-fn mark_cloze(html: &str) -> String {
+/// `{{c1::text}}` and `{{c1::text::hint}}` → `<span class="cloze" data-cloze="1">text</span>`,
+/// for outputs that show cloze deletions themselves (Anki keeps the syntax).
+pub fn mark_cloze(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(start) = rest.find("{{c") {
@@ -161,11 +166,22 @@ mod tests {
     use super::super::tests::context;
     use super::*;
 
-    fn render(markdown: &str) -> String {
+    fn render_with(markdown: &str, math: MathOutput) -> String {
         let (cache, media) = context();
         let macros = Default::default();
-        let ctx = RenderContext::new(&cache, &media, std::path::Path::new("."), &macros);
+        let mut ctx = RenderContext::new(&cache, &media, std::path::Path::new("."), &macros);
+        ctx.math = math;
         render_markdown(markdown, &[], &ctx)
+    }
+
+    fn render(markdown: &str) -> String {
+        render_with(markdown, MathOutput::Katex)
+    }
+
+    #[test]
+    fn mathjax_output_keeps_tex_in_delimiters() {
+        let html = render_with("Let $x<1$ and $$\\sum_i i$$", MathOutput::Mathjax);
+        assert_eq!(html, "<p>Let \\(x&lt;1\\) and \\[\\sum_i i\\]</p>\n");
     }
 
     #[test]

@@ -22,8 +22,17 @@ use cache::RenderCache;
 use markdown::render_markdown;
 use media::MediaResolver;
 
+/// How formulas come out: KaTeX HTML (the default), or TeX in `\(...\)` /
+/// `\[...\]` for Anki's built-in MathJax.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MathOutput {
+    Katex,
+    Mathjax,
+}
+
 /// Everything a fragment needs to render.
 pub struct RenderContext<'a> {
+    pub math: MathOutput,
     pub cache: &'a RenderCache,
     pub media: &'a MediaResolver,
     pub bank_dir: &'a Path,
@@ -40,7 +49,7 @@ impl<'a> RenderContext<'a> {
         macros: &'a BTreeMap<String, String>,
     ) -> Self {
         let macros_key = serde_json::to_string(macros).unwrap_or_default();
-        RenderContext { cache, media, bank_dir, macros, macros_key }
+        RenderContext { math: MathOutput::Katex, cache, media, bank_dir, macros, macros_key }
     }
 
     fn html(&self, rich: &Rich) -> String {
@@ -67,12 +76,19 @@ pub struct RenderedQuestion {
 }
 
 /// Renders every bank. Media found in the banks are in `media`.
-pub fn render_banks(banks: &[Bank], config: &Config, media: &MediaResolver, cache: &RenderCache) -> Vec<RenderedBank> {
+pub fn render_banks(
+    banks: &[Bank],
+    config: &Config,
+    media: &MediaResolver,
+    cache: &RenderCache,
+    math: MathOutput,
+) -> Vec<RenderedBank> {
     banks
         .iter()
         .map(|bank| {
             let bank_dir = bank.source_path.parent().unwrap_or(Path::new(""));
-            let ctx = RenderContext::new(cache, media, bank_dir, &config.math.macros);
+            let mut ctx = RenderContext::new(cache, media, bank_dir, &config.math.macros);
+            ctx.math = math;
             let questions: Vec<&Question> = bank.questions().collect();
             RenderedBank {
                 intro: ctx.html(&bank.intro),

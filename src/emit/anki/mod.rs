@@ -1,0 +1,172 @@
+//! The Anki output: one `.apkg` per bank in `output/anki/`.
+//!
+//! In order: build the note type CSS (the card CSS, KaTeX's CSS with its
+//! fonts renamed `_KaTeX_*.woff2` so Anki's media check keeps them, the
+//! highlight CSS with a `.nightMode` variant); stage the fonts and images
+//! as media under unique names; per bank, turn every question into a note
+//! of the Basic, Multiple choice or Cloze type ([`note_types`]) in the
+//! bank's deck or its topic's subdeck (`Bank::Topic`), with a GUID from the
+//! question id and the modification time recorded in `studymark.lock`;
+//! write the package ([`package`], the only user of genanki-rs).
+
+mod note_types;
+mod package;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use super::EmitInput;
+use crate::lock::Lock;
+use crate::model::{Bank, Kind, Question, Topic};
+use crate::render::highlight::{escape, highlight_css};
+use crate::render::{RenderedBank, RenderedQuestion};
+pub use note_types::{note_type_hashes, CLOZE_ID, MULTIPLE_CHOICE_ID};
+use package::{write_package, NoteSpec};
+
+/// The stylesheet every note type carries after the card CSS.
+pub fn anki_css(input: &EmitInput) -> String {
+    let katex = input.theme.file("static/katex/katex.min.css").map(|b| String::from_utf8_lossy(&b).into_owned());
+    format!("{}\n{}", katex.map(|css| katex_css_for_anki(&css)).unwrap_or_default(), highlight_css(".nightMode", None))
+}
+
+/// Writes `<bank id>.apkg` for every bank into `out`.
+pub fn emit_anki(input: &EmitInput, rendered: &[RenderedBank], lock: &Lock, out: &Path, scratch: &Path) -> Result<()> {
+    let css = anki_css(input);
+    let types = note_types::note_types(&css);
+    let type_mods: Vec<(i64, i64)> =
+        note_type_hashes(&css).iter().map(|(id, _)| (*id, lock.note_type_changed(*id))).collect();
+    let media_dir = scratch.join("media");
+    let fonts = stage_fonts(input, &media_dir)?;
+    let images = stage_images(input, &media_dir)?;
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    for (bank, html) in input.banks.iter().zip(rendered) {
+        let notes = bank_notes(bank, html, lock);
+        let used_images =
+            images.iter().filter(|(name, _)| notes.iter().any(|n| n.fields.iter().any(|f| f.contains(name.as_str()))));
+        let media: Vec<PathBuf> = fonts.iter().cloned().chain(used_images.map(|(_, path)| path.clone())).collect();
+        write_package(&out.join(format!("{}.apkg", bank.id)), &types, &type_mods, &notes, &media, scratch)?;
+    }
+    Ok(())
+}
+
+fn bank_notes(bank: &Bank, html: &RenderedBank, lock: &Lock) -> Vec<NoteSpec> {
+    let mut rendered = html.questions.iter();
+    let mut notes = Vec::new();
+    for topic in &bank.topics {
+        for (question, html) in topic.questions.iter().zip(rendered.by_ref()) {
+            notes.push(note(bank, topic, question, html, lock));
+        }
+    }
+    notes
+}
+
+fn note(bank: &Bank, topic: &Topic, question: &Question, html: &RenderedQuestion, lock: &Lock) -> NoteSpec {
+    let front = media_names(&format!("{}{}", html.prompt, html.context));
+    let back = media_names(&format!("{}{}", html.answer, html.details));
+    let source = escape(&format!("{} · {}:{}", bank.title, bank.source_path.display(), question.span.line));
+    let (note_type, fields) = match &question.kind {
+        Kind::Open => (0, vec![front, media_names(&html.answer), media_names(&html.details), source]),
+        Kind::MultipleChoice { correct, .. } => {
+            let choices: String = html
+                .choices
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let class = if correct.contains(&i) { " class=\"correct\"" } else { "" };
+                    format!("<li{class}>{}</li>", media_names(c))
+                })
+                .collect();
+            let key: Vec<String> =
+                correct.iter().map(|i| format!("({})", char::from(b'a' + (*i % 26) as u8))).collect();
+            (1, vec![front, format!("<ol class=\"mc-choices\">{choices}</ol>"), key.join(", "), back, source])
+        }
+        Kind::Cloze => (2, vec![front, back, source]),
+    };
+    let deck = match topic.line {
+        Some(_) => format!("{}::{}", bank.deck_name, topic.title),
+        None => bank.deck_name.clone(),
+    };
+    NoteSpec {
+        guid: format!("studymark-{}-{}", bank.id, question.id),
+        note_type,
+        fields,
+        tags: tags(question, topic),
+        deck,
+        modified: lock.changed(&bank.id, &question.id),
+    }
+}
+
+/// The question's tags (spaces become `-`, Anki splits tags on spaces) and
+/// hierarchical ones for topic and difficulty.
+fn tags(question: &Question, topic: &Topic) -> Vec<String> {
+    let mut tags: Vec<String> = question.tags.iter().map(|t| t.replace(char::is_whitespace, "-")).collect();
+    tags.push(format!("studymark::topic::{}", topic.slug));
+    if let Some(difficulty) = question.difficulty {
+        tags.push(format!("studymark::difficulty::{difficulty:?}").to_lowercase());
+    }
+    tags
+}
+
+/// Images are flat media files in Anki: `media/<hash>.png` → `<hash>.png`.
+fn media_names(html: &str) -> String {
+    html.replace("src=\"media/", "src=\"")
+}
+
+/// Points KaTeX's font URLs at `_KaTeX_*.woff2` media files and drops the
+/// woff/ttf fallbacks (every Anki client reads woff2).
+fn katex_css_for_anki(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find(",url(fonts/") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let end = after.find(')').map_or(after.len(), |i| i + 1);
+        let format_end = after[end..]
+            .find(')')
+            .map(|i| end + i + 1)
+            .filter(|_| after[end..].starts_with(" format(") || after[end..].starts_with("format("));
+        rest = &after[format_end.unwrap_or(end)..];
+    }
+    out.push_str(rest);
+    out.replace("url(fonts/", "url(_")
+}
+
+fn stage_fonts(input: &EmitInput, media_dir: &Path) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(media_dir)?;
+    let mut fonts = Vec::new();
+    for (path, bytes) in input.theme.files_under("static/katex/fonts") {
+        let name = path.rsplit('/').next().unwrap_or_default();
+        if name.ends_with(".woff2") {
+            let target = media_dir.join(format!("_{name}"));
+            std::fs::write(&target, &bytes)?;
+            fonts.push(target);
+        }
+    }
+    Ok(fonts)
+}
+
+/// Copies images under their content-hashed names; returns (name, path).
+fn stage_images(input: &EmitInput, media_dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut images = Vec::new();
+    for (source, name) in input.media.files() {
+        let target = media_dir.join(&name);
+        std::fs::copy(&source, &target).with_context(|| format!("cannot copy {}", source.display()))?;
+        images.push((name, target));
+    }
+    Ok(images)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn katex_fonts_point_at_underscore_media() {
+        let css = "@font-face{font-family:KaTeX_AMS;src:url(fonts/KaTeX_AMS-Regular.woff2) format(\"woff2\"),url(fonts/KaTeX_AMS-Regular.woff) format(\"woff\"),url(fonts/KaTeX_AMS-Regular.ttf) format(\"truetype\")}.katex{x:y}";
+        assert_eq!(
+            katex_css_for_anki(css),
+            "@font-face{font-family:KaTeX_AMS;src:url(_KaTeX_AMS-Regular.woff2) format(\"woff2\")}.katex{x:y}"
+        );
+    }
+}

@@ -1,0 +1,181 @@
+//! Writing one `.apkg`: genanki-rs builds the package, then we
+//! post-process it, because genanki-rs (0.4, unmaintained):
+//! - stamps one modification time on every note and note type, so Anki
+//!   would either update every note or ignore real edits: we set each
+//!   note's `mod` from `studymark.lock` and each note type's from its hash
+//!   history;
+//! - writes its JSON from `HashMap`s and zip entries with the current time,
+//!   and numbers cards of a cloze note in `HashSet` order: we re-serialize
+//!   the JSON with sorted keys, renumber cards in (note, ord) order and
+//!   re-zip with a fixed entry time, so unchanged input gives the same
+//!   bytes;
+//! - stores media keyed by basename: callers pass files already named
+//!   uniquely (content hashes, `_KaTeX_*` fonts).
+//!
+//! All of genanki-rs's API is used here and nowhere else.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Context, Result};
+use genanki_rs::{Deck, Model, Note, Package};
+use rusqlite::{params, Connection};
+use sha2::{Digest, Sha256};
+
+/// genanki-rs derives note and card ids from this; any fixed value keeps
+/// them stable (Anki matches notes by GUID).
+const PACKAGE_TIMESTAMP: f64 = 1_700_000_000.0;
+
+pub struct NoteSpec {
+    pub guid: String,
+    /// Index into the note types given to [`write_package`].
+    pub note_type: usize,
+    pub fields: Vec<String>,
+    pub tags: Vec<String>,
+    pub deck: String,
+    /// When the note's content last changed (unix seconds).
+    pub modified: i64,
+}
+
+/// Writes `notes` as one package at `path`. `scratch` is a folder for
+/// temporary files (inside the output folder).
+pub fn write_package(
+    path: &Path,
+    note_types: &[Model],
+    note_type_mods: &[(i64, i64)],
+    notes: &[NoteSpec],
+    media: &[PathBuf],
+    scratch: &Path,
+) -> Result<()> {
+    let mut decks: BTreeMap<&str, Deck> = BTreeMap::new();
+    for note in notes {
+        let fields: Vec<&str> = note.fields.iter().map(String::as_str).collect();
+        let model = note_types.get(note.note_type).ok_or_else(|| anyhow!("unknown note type"))?.clone();
+        let built = Note::new(model, fields)
+            .map_err(|e| anyhow!("note {}: {e}", note.guid))?
+            .guid(&note.guid)
+            .tags(note.tags.iter().map(String::as_str));
+        decks.entry(&note.deck).or_insert_with(|| Deck::new(deck_id(&note.deck), &note.deck, "")).add_note(built);
+    }
+    let media: Vec<&str> = media.iter().filter_map(|p| p.to_str()).collect();
+    let raw = scratch.join("genanki.apkg");
+    let mut package = Package::new(decks.into_values().collect(), media).map_err(|e| anyhow!("{e}"))?;
+    package.write_to_file_timestamp(raw.to_str().unwrap_or_default(), PACKAGE_TIMESTAMP).map_err(|e| anyhow!("{e}"))?;
+    let mods: Vec<(&str, i64)> = notes.iter().map(|n| (n.guid.as_str(), n.modified)).collect();
+    postprocess(&raw, path, &mods, note_type_mods, scratch).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// A stable deck id from the deck's name.
+fn deck_id(name: &str) -> i64 {
+    let digest = Sha256::digest(format!("studymark deck {name}").as_bytes());
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest[..8]);
+    // Positive and below 2^53, as Anki ids are.
+    (u64::from_le_bytes(bytes) >> 11) as i64 + 1
+}
+
+fn postprocess(
+    raw: &Path,
+    out: &Path,
+    mods: &[(&str, i64)],
+    note_type_mods: &[(i64, i64)],
+    scratch: &Path,
+) -> Result<()> {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(raw)?)?;
+    let db_path = scratch.join("collection.anki2");
+    let vacuumed = scratch.join("collection.vacuumed");
+    let mut db = Vec::new();
+    archive.by_name("collection.anki2")?.read_to_end(&mut db)?;
+    std::fs::write(&db_path, db)?;
+    {
+        let conn = Connection::open(&db_path)?;
+        for (guid, modified) in mods {
+            let changed = conn.execute("UPDATE notes SET mod = ? WHERE guid = ?", params![modified, guid])?;
+            if changed != 1 {
+                bail!("note {guid}: {changed} rows");
+            }
+        }
+        renumber_cards(&conn)?;
+        sort_collection_json(&conn, note_type_mods)?;
+        let _ = std::fs::remove_file(&vacuumed);
+        // VACUUM INTO writes a fresh file whose header does not depend on
+        // how many transactions the database went through.
+        conn.execute("VACUUM INTO ?", params![vacuumed.to_string_lossy()])?;
+    }
+    let db = std::fs::read(&vacuumed)?;
+    let media = read_media(&mut archive)?;
+    write_zip(out, &db, &media)?;
+    std::fs::remove_file(&db_path)?;
+    std::fs::remove_file(&vacuumed)?;
+    std::fs::remove_file(raw)?;
+    Ok(())
+}
+
+/// Gives cards the same set of ids in (note, ord) order.
+fn renumber_cards(conn: &Connection) -> Result<()> {
+    let ids = |sql: &str| -> Result<Vec<i64>> {
+        let mut statement = conn.prepare(sql)?;
+        let rows = statement.query_map([], |r| r.get(0))?.collect::<Result<Vec<i64>, _>>()?;
+        Ok(rows)
+    };
+    let sorted_ids = ids("SELECT id FROM cards ORDER BY id")?;
+    let in_order = ids("SELECT id FROM cards ORDER BY nid, ord")?;
+    conn.execute("UPDATE cards SET id = -id", [])?;
+    for (new, old) in sorted_ids.iter().zip(&in_order) {
+        conn.execute("UPDATE cards SET id = ? WHERE id = ?", params![new, -old])?;
+    }
+    Ok(())
+}
+
+/// Re-serializes `col.models` and `col.decks` with sorted keys and sets
+/// each note type's modification time.
+fn sort_collection_json(conn: &Connection, note_type_mods: &[(i64, i64)]) -> Result<()> {
+    for column in ["models", "decks"] {
+        let text: String = conn.query_row(&format!("SELECT {column} FROM col"), [], |r| r.get(0))?;
+        let mut value: serde_json::Value = serde_json::from_str(&text)?;
+        if column == "models" {
+            for (id, modified) in note_type_mods {
+                if let Some(model) = value.get_mut(id.to_string()) {
+                    model["mod"] = serde_json::json!(modified);
+                }
+            }
+        }
+        conn.execute(&format!("UPDATE col SET {column} = ?"), params![value.to_string()])?;
+    }
+    Ok(())
+}
+
+/// Media files by name.
+fn read_media(archive: &mut zip::ZipArchive<std::fs::File>) -> Result<BTreeMap<String, Vec<u8>>> {
+    let mut index = String::new();
+    archive.by_name("media")?.read_to_string(&mut index)?;
+    let index: BTreeMap<String, String> = serde_json::from_str(&index)?;
+    let mut media = BTreeMap::new();
+    for (entry, name) in index {
+        let mut bytes = Vec::new();
+        archive.by_name(&entry)?.read_to_end(&mut bytes)?;
+        media.insert(name, bytes);
+    }
+    Ok(media)
+}
+
+fn write_zip(out: &Path, db: &[u8], media: &BTreeMap<String, Vec<u8>>) -> Result<()> {
+    let time = zip::DateTime::from_date_and_time(1980, 1, 1, 0, 0, 0).map_err(|_| anyhow!("zip time"))?;
+    let options = zip::write::FileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(time)
+        .unix_permissions(0o644);
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(out)?);
+    zip.start_file("collection.anki2", options)?;
+    zip.write_all(db)?;
+    let index: BTreeMap<String, &String> = media.keys().enumerate().map(|(i, name)| (i.to_string(), name)).collect();
+    zip.start_file("media", options)?;
+    zip.write_all(serde_json::to_string(&index)?.as_bytes())?;
+    for (i, bytes) in media.values().enumerate() {
+        zip.start_file(i.to_string(), options)?;
+        zip.write_all(bytes)?;
+    }
+    zip.finish()?;
+    Ok(())
+}
