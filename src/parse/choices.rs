@@ -132,19 +132,27 @@ pub fn parse_key(answer: &str, choices: &[String]) -> Key {
 }
 
 /// Option letters at the start of `text`: `(c)`, `c)`, `C.`, and bare
-/// letters (`a, c`) when `bare` is allowed (after `Answer:`).
+/// letters (`a, c`) when `bare` is allowed (after `Answer:`). A list goes
+/// on only after a separator (`,`, `&`, `/`, `and`): in "(b) y." the `y.`
+/// is text, not a second key.
 fn leading_letters(text: &str, bare: bool) -> Vec<(usize, String)> {
     let mut found = Vec::new();
-    for token in text.split([',', ' ', '&', '/']).filter(|t| !t.is_empty() && *t != "and") {
-        let token = token.trim_matches('*');
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start_matches([' ', '*']);
+        let end = rest.find(|c: char| c.is_whitespace() || matches!(c, ',' | '&' | '/')).unwrap_or(rest.len());
+        let token = rest[..end].trim_matches('*');
         let label = token.trim_end_matches(['.', ':']);
         let letter = match label.as_bytes() {
             [b'(', l, b')'] | [l, b')'] => Some(*l),
             [l] if bare || token.len() > label.len() => Some(*l),
             _ => None,
         };
-        match letter.filter(u8::is_ascii_alphabetic) {
-            Some(l) => found.push((usize::from(l.to_ascii_lowercase() - b'a'), label.to_string())),
+        let Some(l) = letter.filter(u8::is_ascii_alphabetic) else { break };
+        found.push((usize::from(l.to_ascii_lowercase() - b'a'), label.to_string()));
+        let after = rest[end..].trim_start_matches([' ', '*']);
+        match [",", "&", "/", "and "].iter().find_map(|sep| after.strip_prefix(sep)) {
+            Some(next) => rest = next,
             None => break,
         }
     }
@@ -198,5 +206,7 @@ mod tests {
         assert_eq!(parse_key("Answer: maybe", &strings(4)), Key::Invalid("maybe".into()));
         assert_eq!(parse_key("A good example is", &strings(4)), Key::Missing);
         assert_eq!(parse_key("Because gradients vanish.", &strings(4)), Key::Missing);
+        assert_eq!(parse_key("(b) y.", &strings(2)), Key::Options(vec![1]));
+        assert_eq!(parse_key("Answer: a and c", &strings(4)), Key::Options(vec![0, 2]));
     }
 }

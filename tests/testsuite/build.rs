@@ -121,3 +121,31 @@ fn output_folders_studymark_did_not_create_are_left_alone() {
     assert!(stderr.contains("did not create it"), "{stderr}");
     assert_eq!(read(dir.path().join("output/site/notes.txt")), "mine");
 }
+
+#[test]
+fn anki_packages_are_reproducible_and_the_lock_guards_them() {
+    let dir = project(&[("a.md", "? Why $x^2$?\n\nBecause.\n\n? Pick one  \n(a) x  \n(b) y\n\n(b) y.\n")], "");
+    assert_eq!(studymark(&["build", "--anki"], dir.path()).0, 0);
+    let apkg = dir.path().join("output/anki/a.apkg");
+    let first = std::fs::read(&apkg).unwrap();
+    assert!(!dir.path().join("output/site").exists(), "--anki builds only the decks");
+    let lock = read(dir.path().join("studymark.lock"));
+    assert_eq!(lock.matches("[[question]]").count(), 2);
+    assert_eq!(lock.matches("[[note_type]]").count(), 3);
+
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(studymark(&["build", "--anki", "--locked"], dir.path()).0, 0, "unchanged content passes --locked");
+    assert_eq!(std::fs::read(&apkg).unwrap(), first, "same input, same package bytes");
+    assert_eq!(read(dir.path().join("studymark.lock")), lock);
+
+    std::fs::write(dir.path().join("content/a.md"), "? Why $x^2$?\n\nBecause it is squared.\n").unwrap();
+    let (code, stderr) = studymark(&["build", "--locked"], dir.path());
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("--locked"), "{stderr}");
+    assert_eq!(read(dir.path().join("studymark.lock")), lock, "--locked leaves the lock alone");
+
+    std::fs::write(dir.path().join("studymark.lock"), "version = 1\n[[question]]\nid = 3\n").unwrap();
+    let (code, stderr) = studymark(&["build"], dir.path());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("corrupt"), "{stderr}");
+}
