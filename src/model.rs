@@ -162,6 +162,8 @@ impl Difficulty {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rich {
     pub markdown: String,
+    /// The text without markup (math kept as `$tex$`), for search and ids.
+    pub plain: String,
     pub code: Vec<CodeBlock>,
     pub math: Vec<Math>,
     pub links: Vec<Link>,

@@ -238,8 +238,8 @@ fn difficulty_name(difficulty: Difficulty) -> &'static str {
     }
 }
 
-/// An elasticlunr index over prompts and answers (Markdown text; the
-/// index's trimmer drops the markup around words). Documents are not
+/// An elasticlunr index over the plain text of prompts and answers.
+/// Documents are not
 /// stored in the index: `docs` keeps only each prompt and bank title, for
 /// the result list.
 fn search_index(banks: &[Bank]) -> String {
@@ -248,9 +248,9 @@ fn search_index(banks: &[Bank]) -> String {
     for bank in banks {
         for q in bank.questions() {
             let reference = format!("{}#{}", page_url(bank), q.slug);
-            let body = [&q.context, &q.answer, &q.details].map(|r| r.markdown.as_str()).join("\n");
-            index.add_doc(&reference, [q.prompt.markdown.as_str(), body.as_str()]);
-            docs.insert(reference, serde_json::json!({ "title": q.prompt.markdown.trim(), "bank": bank.title }));
+            let body = [&q.context, &q.answer, &q.details].map(|r| r.plain.as_str()).join("\n");
+            index.add_doc(&reference, [q.prompt.plain.as_str(), body.as_str()]);
+            docs.insert(reference, serde_json::json!({ "title": q.prompt.plain.trim(), "bank": bank.title }));
         }
     }
     format!(

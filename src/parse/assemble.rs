@@ -292,6 +292,10 @@ pub fn rich_from_blocks(file: &SourceFile, blocks: &[Block]) -> Rich {
             rich.markdown.push_str("\n\n");
         }
         rich.markdown.push_str(&file.text[block.range.clone()]);
+        if !rich.plain.is_empty() {
+            rich.plain.push('\n');
+        }
+        rich.plain.push_str(block.text.trim());
         rich.spans.push(file.span(block.range.clone()));
         rich.code.extend(block.code.iter().map(|c| CodeBlock {
             language: normalize_language(&c.info),

@@ -56,23 +56,39 @@ fn classed_html(source: &str, syntax: &SyntaxReference) -> Option<String> {
     Some(generator.finalize())
 }
 
-/// The stylesheet for highlighted code: the light theme by default, the
-/// dark one under `dark_scope` and, if given, under the system's dark
-/// preference within `system_dark_scope`.
-pub fn highlight_css(dark_scope: &str, system_dark_scope: Option<&str>) -> String {
+/// The stylesheet for highlighted code. Both palettes are scoped, each
+/// under conditions that exclude the other, because syntect's selectors
+/// differ in specificity between themes and an unscoped light rule would
+/// win over a dark one.
+pub fn highlight_css(light_scopes: &[&str], dark_scopes: &[&str]) -> String {
     let themes = &themes().themes;
     let light = css_for_theme_with_class_style(&themes[LIGHT_THEME], CLASS_STYLE).unwrap_or_default();
     let dark = css_for_theme_with_class_style(&themes[DARK_THEME], CLASS_STYLE).unwrap_or_default();
-    let mut css = format!("{light}\n{}\n", scope_rules(&dark, dark_scope));
-    if let Some(scope) = system_dark_scope {
-        css.push_str(&format!("@media (prefers-color-scheme: dark) {{\n{}\n}}\n", scope_rules(&dark, scope)));
+    let mut css = String::new();
+    for (palette, scopes) in [(&light, light_scopes), (&dark, dark_scopes)] {
+        for scope in scopes {
+            match scope.strip_prefix('@').and_then(|s| s.split_once('|')) {
+                Some((media, selector)) => {
+                    css.push_str(&format!("@{media} {{\n{}\n}}\n", scope_rules(palette, selector)))
+                }
+                None => css.push_str(&format!("{}\n", scope_rules(palette, scope))),
+            }
+        }
     }
     css
 }
 
 /// The site's: an explicit choice on `<html data-theme>`, else the system.
 pub fn site_highlight_css() -> String {
-    highlight_css("html[data-theme=\"dark\"]", Some("html:not([data-theme=\"light\"])"))
+    highlight_css(
+        &["html[data-theme=\"light\"]", "@media not (prefers-color-scheme: dark)|html:not([data-theme=\"dark\"])"],
+        &["html[data-theme=\"dark\"]", "@media (prefers-color-scheme: dark)|html:not([data-theme=\"light\"])"],
+    )
+}
+
+/// Anki's: night mode puts `.nightMode` on the card's ancestors.
+pub fn anki_highlight_css() -> String {
+    highlight_css(&["body:not(.nightMode)"], &[".nightMode"])
 }
 
 /// Prefixes every selector of a flat stylesheet with `scope`.
@@ -132,6 +148,8 @@ mod tests {
     fn dark_rules_are_scoped() {
         let css = site_highlight_css();
         assert!(css.contains("html[data-theme=\"dark\"] .hl-"));
+        assert!(css.contains("html[data-theme=\"light\"] .hl-"));
         assert!(css.contains("@media (prefers-color-scheme: dark)"));
+        assert!(!css.lines().any(|l| l.starts_with(".hl-")), "no unscoped rule");
     }
 }

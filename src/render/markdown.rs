@@ -69,10 +69,25 @@ pub fn render_markdown(markdown: &str, code: &[CodeBlock], ctx: &RenderContext) 
             other => events.push(other),
         }
     }
+    drop_empty_items(&mut events);
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     let clean = sanitizer().clean(&html).to_string();
     restore(&clean, &trusted)
+}
+
+/// Empty list items (`- ` lines left by PDF conversion) would show as bare
+/// bullets.
+fn drop_empty_items(events: &mut Vec<Event>) {
+    let mut kept = Vec::with_capacity(events.len());
+    for event in events.drain(..) {
+        if matches!(event, Event::End(TagEnd::Item)) && matches!(kept.last(), Some(Event::Start(Tag::Item))) {
+            kept.pop();
+        } else {
+            kept.push(event);
+        }
+    }
+    *events = kept;
 }
 
 fn cached_math(tex: &str, display: bool, ctx: &RenderContext) -> String {
@@ -189,6 +204,11 @@ mod tests {
         let html = render("Let $x^2$ be\n\n```python\nprint(1)\n```\n");
         assert!(html.starts_with("<p>Let <span class=\"math math-inline\"><span class=\"katex\">"), "{html}");
         assert!(html.contains("<pre class=\"code\" data-lang=\"python\"><code><span class=\"hl-"), "{html}");
+    }
+
+    #[test]
+    fn empty_list_items_are_dropped() {
+        assert_eq!(render("- a\n- \n- b\n"), "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n");
     }
 
     #[test]

@@ -19,7 +19,7 @@ use anyhow::{Context, Result};
 use super::EmitInput;
 use crate::lock::Lock;
 use crate::model::{Bank, Kind, Question, Topic};
-use crate::render::highlight::{escape, highlight_css};
+use crate::render::highlight::{anki_highlight_css, escape};
 use crate::render::{RenderedBank, RenderedQuestion};
 pub use note_types::{note_type_hashes, CLOZE_ID, MULTIPLE_CHOICE_ID};
 use package::{write_package, NoteSpec};
@@ -27,7 +27,7 @@ use package::{write_package, NoteSpec};
 /// The stylesheet every note type carries after the card CSS.
 pub fn anki_css(input: &EmitInput) -> String {
     let katex = input.theme.file("static/katex/katex.min.css").map(|b| String::from_utf8_lossy(&b).into_owned());
-    format!("{}\n{}", katex.map(|css| katex_css_for_anki(&css)).unwrap_or_default(), highlight_css(".nightMode", None))
+    format!("{}\n{}", katex.map(|css| katex_css_for_anki(&css)).unwrap_or_default(), anki_highlight_css())
 }
 
 /// Writes `<bank id>.apkg` for every bank into `out`.

@@ -50,7 +50,11 @@ pub fn write_package(
 ) -> Result<()> {
     let mut decks: BTreeMap<&str, Deck> = BTreeMap::new();
     for note in notes {
-        let fields: Vec<&str> = note.fields.iter().map(String::as_str).collect();
+        // genanki-rs prints a warning for HTML it does not like (KaTeX's
+        // SVG) on stdout: it gets placeholders that yield the same cards,
+        // and the real fields go in when post-processing.
+        let placeholders: Vec<String> = note.fields.iter().map(|f| cloze_placeholder(f)).collect();
+        let fields: Vec<&str> = placeholders.iter().map(String::as_str).collect();
         let model = note_types.get(note.note_type).ok_or_else(|| anyhow!("unknown note type"))?.clone();
         let built = Note::new(model, fields)
             .map_err(|e| anyhow!("note {}: {e}", note.guid))?
@@ -62,8 +66,7 @@ pub fn write_package(
     let raw = scratch.join("genanki.apkg");
     let mut package = Package::new(decks.into_values().collect(), media).map_err(|e| anyhow!("{e}"))?;
     package.write_to_file_timestamp(raw.to_str().unwrap_or_default(), PACKAGE_TIMESTAMP).map_err(|e| anyhow!("{e}"))?;
-    let mods: Vec<(&str, i64)> = notes.iter().map(|n| (n.guid.as_str(), n.modified)).collect();
-    postprocess(&raw, path, &mods, note_type_mods, scratch).with_context(|| format!("cannot write {}", path.display()))
+    postprocess(&raw, path, notes, note_type_mods, scratch).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// A stable deck id from the deck's name.
@@ -75,10 +78,23 @@ fn deck_id(name: &str) -> i64 {
     (u64::from_le_bytes(bytes) >> 11) as i64 + 1
 }
 
+/// The cloze deletions of a field (`{{c1::_}}{{c2::_}}`), which decide the
+/// cards genanki-rs makes; other text becomes `_`.
+fn cloze_placeholder(field: &str) -> String {
+    let mut placeholder = String::from("_");
+    for (i, _) in field.match_indices("{{c") {
+        let digits: String = field[i + 3..].chars().take_while(char::is_ascii_digit).collect();
+        if !digits.is_empty() && field[i + 3 + digits.len()..].starts_with("::") {
+            placeholder.push_str(&format!("{{{{c{digits}::_}}}}"));
+        }
+    }
+    placeholder
+}
+
 fn postprocess(
     raw: &Path,
     out: &Path,
-    mods: &[(&str, i64)],
+    notes: &[NoteSpec],
     note_type_mods: &[(i64, i64)],
     scratch: &Path,
 ) -> Result<()> {
@@ -90,10 +106,14 @@ fn postprocess(
     std::fs::write(&db_path, db)?;
     {
         let conn = Connection::open(&db_path)?;
-        for (guid, modified) in mods {
-            let changed = conn.execute("UPDATE notes SET mod = ? WHERE guid = ?", params![modified, guid])?;
+        for note in notes {
+            let fields = note.fields.join("\u{1f}");
+            let changed = conn.execute(
+                "UPDATE notes SET mod = ?, flds = ? WHERE guid = ?",
+                params![note.modified, fields, note.guid],
+            )?;
             if changed != 1 {
-                bail!("note {guid}: {changed} rows");
+                bail!("note {}: {changed} rows", note.guid);
             }
         }
         renumber_cards(&conn)?;
@@ -178,4 +198,25 @@ fn write_zip(out: &Path, db: &[u8], media: &BTreeMap<String, Vec<u8>>) -> Result
     }
     zip.finish()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_keep_cloze_numbers_only() {
+        assert_eq!(cloze_placeholder("<svg><path d='M0\n0'/></svg>"), "_");
+        assert_eq!(
+            cloze_placeholder("A {{c1::x}} and {{c2::<b>y</b>::hint}} {{c1::z}}"),
+            "_{{c1::_}}{{c2::_}}{{c1::_}}"
+        );
+    }
+
+    #[test]
+    fn deck_ids_are_stable_positive_and_distinct() {
+        assert_eq!(deck_id("Bank::Topic"), deck_id("Bank::Topic"));
+        assert_ne!(deck_id("Bank::Topic"), deck_id("Bank"));
+        assert!((1..1 << 53).contains(&deck_id("Bank")));
+    }
 }

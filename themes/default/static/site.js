@@ -131,6 +131,12 @@
   /* Search                                                               */
   /* ------------------------------------------------------------------ */
 
+  /** One line of plain text for the result list (long prompts are cut). */
+  function shorten(text) {
+    var t = String(text).replace(/\s+/g, " ").trim();
+    return t.length > 160 ? t.slice(0, 157).replace(/\s+\S*$/, "") + "\u2026" : t;
+  }
+
   function initSearch() {
     var input = $("#search");
     var panel = $("#search-panel");
@@ -159,7 +165,6 @@
 
     function show(open) {
       if (panel) panel.hidden = !open;
-      input.setAttribute("aria-expanded", open ? "true" : "false");
     }
 
     var timer = 0;
@@ -180,7 +185,7 @@
         a.href = root + hit.ref;
         var t = doc.createElement("span");
         t.className = "result-title";
-        t.textContent = d.title || hit.ref;
+        t.textContent = shorten(d.title || hit.ref);
         a.appendChild(t);
         if (d.bank) {
           var b = doc.createElement("span");
@@ -695,6 +700,24 @@
     });
   }
 
+  /** Wide formulas scroll sideways: make those reachable by keyboard. */
+  function initWideMath() {
+    var mark = function () {
+      $$(".math-display").forEach(function (m) {
+        if (m.scrollWidth > m.clientWidth + 1) m.setAttribute("tabindex", "0");
+        else m.removeAttribute("tabindex");
+      });
+    };
+    mark();
+    var timer = 0;
+    window.addEventListener("resize", function () {
+      clearTimeout(timer);
+      timer = setTimeout(mark, 150);
+    });
+    // <details> content has no layout until opened.
+    doc.addEventListener("toggle", function (e) { if (e.target.open) mark(); }, true);
+  }
+
   function init() {
     initTheme();
     doc.addEventListener("click", function (e) {
@@ -705,6 +728,7 @@
     study.init();
     initSearch();
     initPrint();
+    initWideMath();
     window.addEventListener("hashchange", revealTarget);
     if (location.hash) revealTarget();
   }
