@@ -33,7 +33,7 @@ pub fn segment(input: &mut StyleInput) -> Vec<Segment> {
     for (i, block) in blocks.iter().enumerate() {
         if heading_starts_topic(text, blocks, i, |j| is_start(&blocks[j])) {
             flush(&mut segments, &mut current);
-            segments.push(Segment::Topic { title: block.text.trim().to_string(), range: block.range.clone() });
+            segments.push(Segment::topic(block));
         } else if is_start(block) {
             flush(&mut segments, &mut current);
             current = Some(bold_draft(text, block));

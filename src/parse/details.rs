@@ -39,7 +39,7 @@ pub fn segment(input: &mut StyleInput) -> Vec<Segment> {
             }
         } else if heading_starts_topic(text, blocks, i, |j| is_start(text, &blocks[j])) {
             flush(&mut segments, &mut current);
-            segments.push(Segment::Topic { title: block.text.trim().to_string(), range: block.range.clone() });
+            segments.push(Segment::topic(block));
         } else if is_start(text, block) {
             flush(&mut segments, &mut current);
             let (draft, closed) = details_draft(text, block);

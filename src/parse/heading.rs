@@ -42,7 +42,7 @@ pub fn segment(input: &mut StyleInput) -> Vec<Segment> {
         match block.heading_level() {
             Some(l) if l < level => {
                 flush(&mut segments, &mut current);
-                segments.push(Segment::Topic { title: block.text.trim().to_string(), range: block.range.clone() });
+                segments.push(Segment::topic(block));
             }
             Some(l) if l == level => {
                 flush(&mut segments, &mut current);

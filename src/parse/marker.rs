@@ -73,7 +73,7 @@ pub fn segment(input: &mut StyleInput) -> Vec<Segment> {
         let block = &blocks[i];
         if heading_starts_topic(text, blocks, i, |j| starts[j].is_some()) {
             flush(&mut segments, &mut current);
-            segments.push(Segment::Topic { title: block.text.trim().to_string(), range: block.range.clone() });
+            segments.push(Segment::topic(block));
         } else if let Some(start) = &starts[i] {
             flush(&mut segments, &mut current);
             let (draft, consumed) = marked_draft(text, blocks, i, start);

@@ -49,6 +49,13 @@ pub enum Segment {
     Loose(Block),
 }
 
+impl Segment {
+    /// A topic from its heading.
+    pub fn topic(heading: &Block) -> Segment {
+        Segment::Topic { title: heading.text.trim().to_string(), range: heading.range.clone() }
+    }
+}
+
 /// A question as a style module found it, before the shared rules apply.
 #[derive(Debug, Default)]
 pub struct Draft {

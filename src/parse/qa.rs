@@ -48,7 +48,7 @@ pub fn segment(input: &mut StyleInput) -> Vec<Segment> {
         let source = &text[block.range.clone()];
         if heading_starts_topic(text, blocks, i, |j| is_start(text, &blocks[j])) {
             flush(&mut segments, &mut current);
-            segments.push(Segment::Topic { title: block.text.trim().to_string(), range: block.range.clone() });
+            segments.push(Segment::topic(block));
         } else if is_start(text, block) {
             flush(&mut segments, &mut current);
             let len = prefix_len(source, &QUESTION_PREFIXES).unwrap_or(0);
