@@ -56,14 +56,22 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
 
     let lock_path = project.root.join(LOCK_FILE);
     let previous = Lock::read(&lock_path)?;
-    let (mut lock, inherited) = update_lock(previous.as_ref(), &mut compiled.banks, now());
+    // Notes must update when the way fields are rendered changes too.
+    let render_options = format!("{:?} {:?}", project.config.anki.math, project.config.math.macros);
+    let (mut lock, inherited) = update_lock(previous.as_ref(), &mut compiled.banks, &render_options, now());
     compiled.diagnostics.extend(inherited);
 
     let out = options.out.clone().unwrap_or_else(|| project.root.join(&project.config.output_dir));
     let cache = RenderCache::open(&out.join(".cache/render.json"));
     let media = MediaResolver::new(&project.content_dir());
     let theme = Theme::new(project.config.theme.as_ref().map(|t| project.root.join(t)));
-    let input = EmitInput { config: &project.config, banks: &compiled.banks, media: &media, theme: &theme };
+    let input = EmitInput {
+        config: &project.config,
+        root: &project.root,
+        banks: &compiled.banks,
+        media: &media,
+        theme: &theme,
+    };
     let (site, anki) = if options.site || options.anki { (options.site, options.anki) } else { (true, true) };
     if anki {
         lock.update_note_types(&note_type_hashes(&anki_css(&input)), now());

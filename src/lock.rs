@@ -107,9 +107,15 @@ impl Lock {
 }
 
 /// Gives reworded questions their old ids and computes the new lock.
+/// `render_options` (math engine, macros) is part of every content hash.
 /// Banks not in `banks` keep their entries. Inheritances are reported as
 /// info diagnostics (`id-inherited`).
-pub fn update_lock(previous: Option<&Lock>, banks: &mut [Bank], now: i64) -> (Lock, Vec<Diagnostic>) {
+pub fn update_lock(
+    previous: Option<&Lock>,
+    banks: &mut [Bank],
+    render_options: &str,
+    now: i64,
+) -> (Lock, Vec<Diagnostic>) {
     let empty = Lock { version: VERSION, questions: Vec::new(), note_types: Vec::new() };
     let previous = previous.unwrap_or(&empty);
     let built: HashSet<&str> = banks.iter().map(|b| b.id.as_str()).collect();
@@ -121,7 +127,7 @@ pub fn update_lock(previous: Option<&Lock>, banks: &mut [Bank], now: i64) -> (Lo
             previous.questions.iter().filter(|e| e.bank == bank.id).map(|e| (e.id.as_str(), e)).collect();
         diagnostics.extend(inherit_ids(bank, &old));
         for question in bank.topics.iter().flat_map(|t| &t.questions) {
-            let hash = content_hash(question);
+            let hash = content_hash(question, render_options);
             let changed = match old.get(question.id.as_str()) {
                 Some(entry) if entry.hash == hash => entry.changed,
                 _ => now,
@@ -198,12 +204,13 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 
 /// A hash of everything a question shows; positions are left out, so
 /// editing one question does not change the others'.
-pub fn content_hash(question: &Question) -> String {
+pub fn content_hash(question: &Question, render_options: &str) -> String {
     let mut hasher = Sha256::new();
     let mut add = |part: &str| {
         hasher.update(part.len().to_le_bytes());
         hasher.update(part.as_bytes());
     };
+    add(render_options);
     let rich = |r: &Rich| r.markdown.trim().to_string();
     add(question.kind.as_str());
     for part in [&question.prompt, &question.context, &question.answer, &question.details] {
@@ -243,22 +250,25 @@ mod tests {
     #[test]
     fn unchanged_keeps_time_edited_gets_now_reworded_inherits() {
         let mut first = [bank("? What is a tensor?\n\nAn array.\n\n? What is a gradient?\n\nA derivative.\n")];
-        let (lock, _) = update_lock(None, &mut first, 100);
+        let (lock, _) = update_lock(None, &mut first, "", 100);
         assert!(lock.questions.iter().all(|e| e.changed == 100));
 
         let mut same = [bank("? What is a tensor?\n\nAn array.\n\n? What is a gradient?\n\nA derivative.\n")];
-        let (again, diagnostics) = update_lock(Some(&lock), &mut same, 200);
+        let (again, diagnostics) = update_lock(Some(&lock), &mut same, "", 200);
         assert_eq!(again, lock);
         assert!(diagnostics.is_empty());
 
         let old_id = first[0].questions().nth(1).unwrap().id.clone();
         let mut edited =
             [bank("? What is a tensor?\n\nAn n-dimensional array.\n\n? What's a gradient?\n\nA derivative.\n")];
-        let (next, diagnostics) = update_lock(Some(&lock), &mut edited, 300);
+        let (next, diagnostics) = update_lock(Some(&lock), &mut edited, "", 300);
         assert_eq!(next.questions.iter().map(|e| e.changed).collect::<Vec<_>>(), [300, 300]);
         assert_eq!(edited[0].questions().nth(1).unwrap().id, old_id, "reworded prompt inherits the id");
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(diagnostics[0].code, Code::IdInherited);
+
+        let (switched, _) = update_lock(Some(&lock), &mut same, "Mathjax", 400);
+        assert!(switched.questions.iter().all(|e| e.changed == 400), "a rendering change updates every note");
     }
 
     #[test]
@@ -266,7 +276,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(LOCK_FILE);
         assert_eq!(Lock::read(&path).unwrap(), None);
-        let (lock, _) = update_lock(None, &mut [bank("? Q?\n\nA.\n")], 5);
+        let (lock, _) = update_lock(None, &mut [bank("? Q?\n\nA.\n")], "", 5);
         std::fs::write(&path, lock.to_toml()).unwrap();
         assert_eq!(Lock::read(&path).unwrap(), Some(lock));
         std::fs::write(&path, "version = 1\n[[question]]\nbank = 3\n").unwrap();

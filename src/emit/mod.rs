@@ -13,6 +13,8 @@ use crate::theme::Theme;
 /// What every emitter reads.
 pub struct EmitInput<'a> {
     pub config: &'a Config,
+    /// The project folder; outputs name files relative to it.
+    pub root: &'a std::path::Path,
     pub banks: &'a [Bank],
     pub media: &'a MediaResolver,
     pub theme: &'a Theme,

@@ -4,6 +4,7 @@
 mod build;
 mod cli;
 mod diagnostics;
+mod e2e_anki;
 mod e2e_site;
 mod robustness;
 mod seed;

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::EmitInput;
+use crate::config::MathEngine;
 use crate::lock::Lock;
 use crate::model::{Bank, Kind, Question, Topic};
 use crate::render::highlight::{anki_highlight_css, escape};
@@ -37,11 +38,13 @@ pub fn emit_anki(input: &EmitInput, rendered: &[RenderedBank], lock: &Lock, out:
     let type_mods: Vec<(i64, i64)> =
         note_type_hashes(&css).iter().map(|(id, _)| (*id, lock.note_type_changed(*id))).collect();
     let media_dir = scratch.join("media");
-    let fonts = stage_fonts(input, &media_dir)?;
+    std::fs::create_dir_all(&media_dir).with_context(|| format!("cannot create {}", media_dir.display()))?;
+    // MathJax cards need no KaTeX fonts.
+    let fonts = if input.config.anki.math == MathEngine::Katex { stage_fonts(input, &media_dir)? } else { Vec::new() };
     let images = stage_images(input, &media_dir)?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     for (bank, html) in input.banks.iter().zip(rendered) {
-        let notes = bank_notes(bank, html, lock);
+        let notes = bank_notes(bank, input.root, html, lock);
         let used_images =
             images.iter().filter(|(name, _)| notes.iter().any(|n| n.fields.iter().any(|f| f.contains(name.as_str()))));
         let media: Vec<PathBuf> = fonts.iter().cloned().chain(used_images.map(|(_, path)| path.clone())).collect();
@@ -50,21 +53,29 @@ pub fn emit_anki(input: &EmitInput, rendered: &[RenderedBank], lock: &Lock, out:
     Ok(())
 }
 
-fn bank_notes(bank: &Bank, html: &RenderedBank, lock: &Lock) -> Vec<NoteSpec> {
+fn bank_notes(bank: &Bank, root: &Path, html: &RenderedBank, lock: &Lock) -> Vec<NoteSpec> {
+    let source_label = relative_path(&bank.source_path, root);
     let mut rendered = html.questions.iter();
     let mut notes = Vec::new();
     for topic in &bank.topics {
         for (question, html) in topic.questions.iter().zip(rendered.by_ref()) {
-            notes.push(note(bank, topic, question, html, lock));
+            notes.push(note(bank, &source_label, topic, question, html, lock));
         }
     }
     notes
 }
 
-fn note(bank: &Bank, topic: &Topic, question: &Question, html: &RenderedQuestion, lock: &Lock) -> NoteSpec {
+fn note(
+    bank: &Bank,
+    source_label: &str,
+    topic: &Topic,
+    question: &Question,
+    html: &RenderedQuestion,
+    lock: &Lock,
+) -> NoteSpec {
     let front = media_names(&format!("{}{}", html.prompt, html.context));
     let back = media_names(&format!("{}{}", html.answer, html.details));
-    let source = escape(&format!("{} · {}:{}", bank.title, bank.source_path.display(), question.span.line));
+    let source = escape(&format!("{} · {}:{}", bank.title, source_label, question.span.line));
     let (note_type, fields) = match &question.kind {
         Kind::Open => (0, vec![front, media_names(&html.answer), media_names(&html.details), source]),
         Kind::MultipleChoice { correct, .. } => {
@@ -108,6 +119,15 @@ fn tags(question: &Question, topic: &Topic) -> Vec<String> {
     tags
 }
 
+/// The bank's path relative to the project (`content/x.md`), so decks do
+/// not depend on where the project is checked out.
+fn relative_path(path: &Path, root: &Path) -> String {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let path = canonical(path);
+    let relative = path.strip_prefix(canonical(root)).ok().map(Path::to_path_buf);
+    relative.or_else(|| path.file_name().map(PathBuf::from)).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
 /// Images are flat media files in Anki: `media/<hash>.png` → `<hash>.png`.
 fn media_names(html: &str) -> String {
     html.replace("src=\"media/", "src=\"")
@@ -133,7 +153,6 @@ fn katex_css_for_anki(css: &str) -> String {
 }
 
 fn stage_fonts(input: &EmitInput, media_dir: &Path) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(media_dir)?;
     let mut fonts = Vec::new();
     for (path, bytes) in input.theme.files_under("static/katex/fonts") {
         let name = path.rsplit('/').next().unwrap_or_default();

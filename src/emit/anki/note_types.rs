@@ -25,7 +25,7 @@ const BASIC_BACK: &str = r#"{{FrontSide}}<hr id="answer"><div class="answer">{{A
 /// is needed (works on desktop, AnkiDroid and AnkiMobile).
 const MULTIPLE_CHOICE_FRONT: &str = r#"<div class="prompt">{{Prompt}}</div><div class="mc front">{{Choices}}</div>"#;
 const MULTIPLE_CHOICE_BACK: &str = r#"<div class="prompt">{{Prompt}}</div><div class="mc back">{{Choices}}</div><hr id="answer"><div class="mc-key">Answer: {{Key}}</div>{{#Explanation}}<div class="details">{{Explanation}}</div>{{/Explanation}}<div class="source">{{Source}}</div>"#;
-const CLOZE_BACK: &str = r#"{{cloze:Text}}{{#Extra}}<hr id="answer"><div class="details">{{Extra}}</div>{{/Extra}}<div class="source">{{Source}}</div>"#;
+const CLOZE_BACK: &str = r#"{{cloze:Text}}{{#Extra}}<hr id="answer"><div class="extra">{{Extra}}</div>{{/Extra}}<div class="source">{{Source}}</div>"#;
 
 const CARD_CSS: &str = r#".card { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 19px; line-height: 1.5; text-align: left; color: #1f2328; background: #ffffff; max-width: 46em; margin: 0 auto; padding: 0 12px; }
 .card.nightMode, .nightMode .card { color: #e6e6e6; background: #1e1e1e; }

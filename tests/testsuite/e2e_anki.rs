@@ -1,0 +1,90 @@
+//! The Anki package in Anki itself: `tests/anki/check_apkg.py` builds a copy
+//! of the seed bank with this binary, imports the `.apkg` with Anki's own
+//! importer (PyPI `anki`, the code the desktop app runs), edits the bank and
+//! re-imports (updates, kept GUIDs and review history, stable `mod`s,
+//! `--locked`, MathJax mode), then renders cards in headless Chromium.
+//! Needs `.venv` (with `anki`) and `/usr/bin/chromium`, which
+//! `scripts/setup-test-env` installs; the test fails, never skips, when they
+//! are missing. Screenshots land in `output/e2e/anki/`.
+
+use std::fs::File;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+/// The scenario takes ~1 min (nine builds, twelve screenshots); this only
+/// stops a hung build or browser.
+const TIMEOUT: Duration = Duration::from_secs(900);
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Panics unless the venv with `anki` and the browser are installed.
+fn require_test_env() {
+    let python = root().join(".venv/bin/python");
+    let mut missing = Vec::new();
+    if !python.exists() {
+        missing.push(".venv/bin/python".to_owned());
+    } else if !Command::new(&python)
+        .args(["-c", "import anki.collection"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+    {
+        missing.push("the `anki` package in .venv".to_owned());
+    }
+    if !Path::new(CHROMIUM).exists() {
+        missing.push(CHROMIUM.to_owned());
+    }
+    assert!(missing.is_empty(), "missing {}: run scripts/setup-test-env (or scripts/test)", missing.join(", "));
+}
+
+#[test]
+fn apkg_imports_into_anki() {
+    require_test_env();
+    let work = tempfile::tempdir().unwrap();
+    let logs = tempfile::tempdir().unwrap();
+
+    // The script's output goes to files: a pipe left unread could fill up.
+    let log = |name: &str| File::create(logs.path().join(name)).unwrap();
+    let mut child = Command::new(root().join(".venv/bin/python"))
+        .arg(root().join("tests/anki/check_apkg.py"))
+        .arg("--studymark")
+        .arg(env!("CARGO_BIN_EXE_studymark"))
+        .arg("--repo")
+        .arg(root())
+        .arg("--work")
+        .arg(work.path())
+        .arg("--screenshots")
+        .arg(root().join("output/e2e/anki"))
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(log("check.stdout"))
+        .stderr(log("check.stderr"))
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if start.elapsed() > TIMEOUT {
+            child.kill().ok();
+            child.wait().ok();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let stdout = std::fs::read_to_string(logs.path().join("check.stdout")).unwrap_or_default();
+    let stderr = std::fs::read_to_string(logs.path().join("check.stderr")).unwrap_or_default();
+    println!("{stdout}");
+    eprintln!("{stderr}");
+    let status =
+        status.unwrap_or_else(|| panic!("tests/anki/check_apkg.py ran longer than {TIMEOUT:?}:\n{stdout}\n{stderr}"));
+    assert!(status.success(), "tests/anki/check_apkg.py failed ({status}):\n{stdout}\n{stderr}");
+    assert!(stdout.lines().any(|l| l.ends_with(" passed, 0 failed")), "no summary line:\n{stdout}");
+}
