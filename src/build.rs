@@ -4,7 +4,7 @@
 //! swap it into place. Content errors stop the build before anything is
 //! written.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
@@ -12,6 +12,8 @@ use anyhow::{Context, Result};
 use crate::config::MathEngine;
 use crate::diagnostic::Severity;
 use crate::emit::anki::{anki_css, emit_anki, note_type_hashes};
+use crate::emit::print::pdf::{find_browser, missing_browser, print_to_pdf};
+use crate::emit::print::{emit_print, page_names};
 use crate::emit::{site::emit_site, EmitInput};
 use crate::load::Project;
 use crate::lock::{update_lock, Lock, LOCK_FILE};
@@ -29,6 +31,9 @@ pub struct BuildOptions {
     pub locked: bool,
     pub site: bool,
     pub anki: bool,
+    pub print: bool,
+    /// Also print the handouts to PDF with a local Chromium.
+    pub pdf: bool,
 }
 
 pub struct BuildReport {
@@ -72,7 +77,12 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
         media: &media,
         theme: &theme,
     };
-    let (site, anki) = if options.site || options.anki { (options.site, options.anki) } else { (true, true) };
+    let any = options.site || options.anki || options.print;
+    let (site, anki, print) = if any { (options.site, options.anki, options.print) } else { (true, true, true) };
+    let browser = match (options.pdf, print) {
+        (true, true) => Some(find_browser().ok_or_else(missing_browser)?),
+        _ => None,
+    };
     if anki {
         lock.update_note_types(&note_type_hashes(&anki_css(&input)), now());
     }
@@ -91,7 +101,8 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
     timings.push(("render", started.elapsed()));
 
     let started = Instant::now();
-    let outputs: Vec<&str> = [("site", site), ("anki", anki)].iter().filter(|(_, on)| *on).map(|(n, _)| *n).collect();
+    let outputs: Vec<&str> =
+        [("site", site), ("anki", anki), ("print", print)].iter().filter(|(_, on)| *on).map(|(n, _)| *n).collect();
     write_outputs(&out, &outputs, |staging| {
         if site {
             emit_site(&input, &site_html, &staging.join("site"))?;
@@ -100,6 +111,12 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
             let scratch = staging.join(".anki-scratch");
             emit_anki(&input, anki_html.as_deref().unwrap_or(&site_html), &lock, &staging.join("anki"), &scratch)?;
             std::fs::remove_dir_all(&scratch)?;
+        }
+        if print {
+            emit_print(&input, &site_html, &lock, &staging.join("print"))?;
+        }
+        if let Some(browser) = &browser {
+            print_pdfs(&input, browser, &staging.join("print"), &staging.join(".chromium-profile"))?;
         }
         Ok(())
     })?;
@@ -116,6 +133,18 @@ impl BuildReport {
     fn failed(compiled: Compiled, failure: Option<String>, timings: Vec<(&'static str, Duration)>) -> Self {
         BuildReport { compiled, output: None, failure, rendered: 0, cached: 0, timings }
     }
+}
+
+/// Prints every handout page next to its HTML.
+fn print_pdfs(input: &EmitInput, browser: &Path, folder: &Path, profile: &Path) -> Result<()> {
+    for bank in input.banks {
+        for name in page_names(bank, input.config.print.answers) {
+            let html = folder.join(&name);
+            print_to_pdf(browser, &html, &html.with_extension("pdf"), profile)?;
+        }
+    }
+    let _ = std::fs::remove_dir_all(profile);
+    Ok(())
 }
 
 fn now() -> i64 {

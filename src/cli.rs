@@ -37,7 +37,7 @@ pub enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
-    /// Build the outputs (study site, Anki decks) into the output folder.
+    /// Build the outputs (study site, Anki decks, print handouts) into the output folder.
     Build {
         /// Files or folders (default: the project's content folder).
         paths: Vec<PathBuf>,
@@ -50,6 +50,12 @@ pub enum Command {
         /// Build the Anki decks.
         #[arg(long)]
         anki: bool,
+        /// Build the printable handouts.
+        #[arg(long)]
+        print: bool,
+        /// Also print the handouts to PDF with a local Chromium or Chrome.
+        #[arg(long)]
+        pdf: bool,
         /// Fail instead of changing studymark.lock (for CI).
         #[arg(long)]
         locked: bool,
@@ -99,8 +105,9 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 compiled.count(Severity::Error) > 0 || (deny_warnings && compiled.count(Severity::Warning) > 0);
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Build { paths, out, site, anki, locked, deny_warnings, timings } => {
-            let report = build(&project, &BuildOptions { paths, out, deny_warnings, locked, site, anki })?;
+        Command::Build { paths, out, site, anki, print, pdf, locked, deny_warnings, timings } => {
+            let options = BuildOptions { paths, out, deny_warnings, locked, site, anki, print, pdf };
+            let report = build(&project, &options)?;
             report_build(&report, timings)?;
             Ok(if report.output.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }

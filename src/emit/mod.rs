@@ -3,7 +3,12 @@
 //! [`crate::write`]).
 
 pub mod anki;
+pub mod print;
 pub mod site;
+
+use std::path::Path;
+
+use anyhow::Context;
 
 use crate::config::Config;
 use crate::model::Bank;
@@ -18,4 +23,23 @@ pub struct EmitInput<'a> {
     pub banks: &'a [Bank],
     pub media: &'a MediaResolver,
     pub theme: &'a Theme,
+}
+
+/// Tera hides the cause of an error in its source chain.
+pub(crate) fn tera_error(error: &tera::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    message
+}
+
+/// Writes a file, creating its folder.
+pub(crate) fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }

@@ -12,7 +12,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use super::EmitInput;
+use super::{tera_error, write, EmitInput};
 use crate::model::{Bank, Difficulty, Kind, Question};
 use crate::render::highlight::site_highlight_css;
 use crate::render::markdown::mark_cloze;
@@ -131,24 +131,6 @@ fn write_static(input: &EmitInput, out: &Path) -> Result<()> {
 fn write_page(tera: &tera::Tera, template: &str, context: &tera::Context, path: &Path) -> Result<()> {
     let html = tera.render(template, context).map_err(|e| anyhow::anyhow!(tera_error(&e)))?;
     write(path, html.as_bytes())
-}
-
-/// Tera hides the cause of an error in its source chain.
-fn tera_error(error: &tera::Error) -> String {
-    let mut message = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        message.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    message
-}
-
-fn write(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    }
-    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
 pub fn page_url(bank: &Bank) -> String {

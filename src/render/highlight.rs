@@ -86,6 +86,11 @@ pub fn site_highlight_css() -> String {
     )
 }
 
+/// Print's: the light palette only.
+pub fn print_highlight_css() -> String {
+    highlight_css(&["html"], &[])
+}
+
 /// Anki's: night mode puts `.nightMode` on the card's ancestors.
 pub fn anki_highlight_css() -> String {
     highlight_css(&["body:not(.nightMode)"], &[".nightMode"])

@@ -149,3 +149,32 @@ fn anki_packages_are_reproducible_and_the_lock_guards_them() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("corrupt"), "{stderr}");
 }
+
+#[test]
+fn print_handouts_follow_the_answers_setting() {
+    let bank = "? Pick  \n(a) x  \n(b) y\n\n(b) y.\n\n? Why?\n\nBecause.\n";
+    let dir = project(&[("a.md", bank)], "");
+    assert_eq!(studymark(&["build", "--print"], dir.path()).0, 0);
+    let worksheet = read(dir.path().join("output/print/a.html"));
+    assert_eq!(worksheet.matches("<section class=\"question\"").count(), 2);
+    assert!(worksheet.contains("<div class=\"answer-space\">"));
+    assert!(!worksheet.contains("Because."), "the worksheet keeps answers out");
+    assert!(!worksheet.contains("<script"), "print pages need no JavaScript");
+    assert!(worksheet.contains("size: A4"));
+    let key = read(dir.path().join("output/print/a-answers.html"));
+    assert!(key.contains("Answer: (b)") && key.contains("Because."));
+    let cards = read(dir.path().join("output/print/a-cards.html"));
+    assert_eq!(cards.matches("class=\"sheet front\"").count(), 1);
+    assert_eq!(cards.matches("class=\"sheet back\"").count(), 1);
+
+    std::fs::write(dir.path().join("studymark.toml"), "[print]\nanswers = \"inline\"\npaper = \"Letter\"\n").unwrap();
+    assert_eq!(studymark(&["build", "--print"], dir.path()).0, 0);
+    let inline = read(dir.path().join("output/print/a.html"));
+    assert!(inline.contains("Because.") && inline.contains("size: letter"));
+    assert!(!dir.path().join("output/print/a-answers.html").exists());
+
+    std::fs::write(dir.path().join("studymark.toml"), "[print]\nanswers = \"none\"\n").unwrap();
+    assert_eq!(studymark(&["build", "--print"], dir.path()).0, 0);
+    assert!(!read(dir.path().join("output/print/a.html")).contains("Because."));
+    assert!(!dir.path().join("output/print/a-cards.html").exists());
+}

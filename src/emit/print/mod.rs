@@ -1,0 +1,292 @@
+//! Printable handouts (`output/print/`), per bank:
+//! - `<bank>.html`: the worksheet (title block, numbered questions by
+//!   topic, lettered options with boxes, prompt code, ruled answer space);
+//! - `<bank>-answers.html`: the answer key (every answer, keys marked);
+//! - `<bank>-cards.html`: cut-out cards for duplex printing ([`cards`]).
+//!
+//! Each page is self-contained HTML: CSS inline (print stylesheet, KaTeX,
+//! light code theme), fonts and images by relative path, no JavaScript.
+//! `@page` sets the paper, margins, running header and "3 / 12" page
+//! numbers. `[print] answers` picks `end` (worksheet + key), `inline`
+//! (answers under each question) or `none`. [`pdf`] prints them to PDF.
+
+mod cards;
+pub mod pdf;
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use super::EmitInput;
+use crate::config::{AnswerPlacement, Paper};
+use crate::lock::Lock;
+use crate::model::{Bank, Kind, Question};
+use crate::render::highlight::print_highlight_css;
+use crate::render::markdown::mark_cloze;
+use crate::render::{RenderedBank, RenderedQuestion};
+use cards::{CardSides, Content};
+
+const TEMPLATES: [&str; 4] = ["base.html", "worksheet.html", "answers.html", "cards.html"];
+
+#[derive(Serialize)]
+struct PageInfo {
+    size: &'static str,
+    margin: String,
+    /// The running header as CSS string content.
+    header: String,
+}
+
+#[derive(Serialize)]
+struct PrintBank<'a> {
+    title: &'a str,
+    date: String,
+    question_count: usize,
+    topics: Vec<PrintTopic<'a>>,
+}
+
+#[derive(Serialize)]
+struct PrintTopic<'a> {
+    title: &'a str,
+    heading: bool,
+    questions: Vec<PrintQuestion<'a>>,
+}
+
+#[derive(Serialize)]
+struct PrintQuestion<'a> {
+    number: usize,
+    prompt_html: String,
+    context_html: &'a str,
+    choices: Vec<PrintChoice<'a>>,
+    key: String,
+    answer_html: &'a str,
+    details_html: &'a str,
+}
+
+#[derive(Serialize)]
+struct PrintChoice<'a> {
+    letter: char,
+    html: &'a str,
+    correct: bool,
+}
+
+/// The file names written for a bank, in order.
+pub fn page_names(bank: &Bank, answers: AnswerPlacement) -> Vec<String> {
+    let mut names = vec![format!("{}.html", bank.id)];
+    if answers == AnswerPlacement::End {
+        names.push(format!("{}-answers.html", bank.id));
+    }
+    if answers != AnswerPlacement::None {
+        names.push(format!("{}-cards.html", bank.id));
+    }
+    names
+}
+
+/// Writes every bank's handouts into `out`.
+pub fn emit_print(input: &EmitInput, rendered: &[RenderedBank], lock: &Lock, out: &Path) -> Result<()> {
+    let tera = load_templates(input)?;
+    let print = &input.config.print;
+    let css = stylesheet(input);
+    copy_assets(input, out)?;
+    for (bank, html) in input.banks.iter().zip(rendered) {
+        let bank_page = print_bank(bank, html, lock);
+        let mut context = tera::Context::new();
+        context.insert("bank", &bank_page);
+        context.insert("css", &css);
+        context.insert("answer_lines", &print.answer_lines);
+        context.insert("inline_answers", &(print.answers == AnswerPlacement::Inline));
+        context.insert("page", &page_info(&bank.title, print.paper, "18mm 16mm 20mm"));
+        let names = page_names(bank, print.answers);
+        render(&tera, "worksheet.html", &context, &out.join(&names[0]))?;
+        if print.answers == AnswerPlacement::End {
+            render(&tera, "answers.html", &context, &out.join(&names[1]))?;
+        }
+        if print.answers != AnswerPlacement::None {
+            let sides: Vec<CardSides> = numbered(bank, html).map(|(n, q, h)| card_sides(n, q, h)).collect();
+            context.insert("sheets", &cards::layout(&sides, print.paper));
+            context.insert("grid", &cards::grid(print.paper));
+            context.insert("page", &page_info(&bank.title, print.paper, &cards::sheet_margin()));
+            render(&tera, "cards.html", &context, &out.join(names.last().expect("cards page")))?;
+        }
+    }
+    Ok(())
+}
+
+fn load_templates(input: &EmitInput) -> Result<tera::Tera> {
+    let mut tera = tera::Tera::default();
+    let mut sources = Vec::new();
+    for name in TEMPLATES {
+        let path = format!("templates/print/{name}");
+        let bytes = input.theme.file(&path).with_context(|| format!("theme has no {path}"))?;
+        sources.push((name.to_string(), String::from_utf8_lossy(&bytes).into_owned()));
+    }
+    tera.add_raw_templates(sources).context("invalid print template")?;
+    Ok(tera)
+}
+
+fn render(tera: &tera::Tera, template: &str, context: &tera::Context, path: &Path) -> Result<()> {
+    let html = tera.render(template, context).map_err(|e| anyhow::anyhow!(super::tera_error(&e)))?;
+    super::write(path, html.as_bytes())
+}
+
+/// The print stylesheet, KaTeX's (fonts under `static/katex/fonts/`) and
+/// the light code theme, inlined into every page.
+fn stylesheet(input: &EmitInput) -> String {
+    let file =
+        |path: &str| input.theme.file(path).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+    let katex = file("static/katex/katex.min.css").replace("url(fonts/", "url(static/katex/fonts/");
+    format!(
+        "{}\n{katex}\n{}\n.worksheet .cloze {{ color: transparent; border-bottom: 0.6pt solid #000; }}\n",
+        file("static/print.css"),
+        print_highlight_css()
+    )
+}
+
+fn copy_assets(input: &EmitInput, out: &Path) -> Result<()> {
+    for (path, bytes) in input.theme.files_under("static/katex/fonts") {
+        super::write(&out.join(&path), &bytes)?;
+    }
+    for (source, name) in input.media.files() {
+        std::fs::create_dir_all(out.join("media"))?;
+        std::fs::copy(&source, out.join("media").join(&name))
+            .with_context(|| format!("cannot copy {}", source.display()))?;
+    }
+    Ok(())
+}
+
+fn page_info(title: &str, paper: Paper, margin: &str) -> PageInfo {
+    PageInfo {
+        size: match paper {
+            Paper::A4 => "A4",
+            Paper::Letter => "letter",
+        },
+        margin: margin.to_string(),
+        header: title.replace('\\', "\\\\").replace('"', "\\\"").replace(['\n', '<', '>'], " "),
+    }
+}
+
+/// Questions numbered 1.. through the bank, with their HTML.
+fn numbered<'a>(
+    bank: &'a Bank,
+    html: &'a RenderedBank,
+) -> impl Iterator<Item = (usize, &'a Question, &'a RenderedQuestion)> {
+    bank.questions().zip(&html.questions).enumerate().map(|(i, (q, h))| (i + 1, q, h))
+}
+
+fn print_bank<'a>(bank: &'a Bank, html: &'a RenderedBank, lock: &Lock) -> PrintBank<'a> {
+    let mut questions = numbered(bank, html);
+    let topics = bank
+        .topics
+        .iter()
+        .map(|topic| PrintTopic {
+            title: &topic.title,
+            heading: topic.line.is_some(),
+            questions: questions
+                .by_ref()
+                .take(topic.questions.len())
+                .map(|(n, q, h)| print_question(n, q, h))
+                .collect(),
+        })
+        .collect();
+    // The date the content last changed, so the same input prints the same.
+    let changed = bank.questions().map(|q| lock.changed(&bank.id, &q.id)).max().unwrap_or(0);
+    PrintBank { title: &bank.title, date: iso_date(changed), question_count: bank.questions().count(), topics }
+}
+
+fn print_question<'a>(number: usize, question: &'a Question, html: &'a RenderedQuestion) -> PrintQuestion<'a> {
+    let correct: &[usize] = match &question.kind {
+        Kind::MultipleChoice { correct, .. } => correct,
+        _ => &[],
+    };
+    PrintQuestion {
+        number,
+        prompt_html: mark_cloze(&html.prompt),
+        context_html: &html.context,
+        choices: html
+            .choices
+            .iter()
+            .enumerate()
+            .map(|(i, c)| PrintChoice { letter: letter(i), html: c, correct: correct.contains(&i) })
+            .collect(),
+        key: correct.iter().map(|i| format!("({})", letter(*i))).collect::<Vec<_>>().join(", "),
+        answer_html: &html.answer,
+        details_html: &html.details,
+    }
+}
+
+/// A card: prompt, prompt code and options in front; key and short answer
+/// on the back (the details are in the answer key).
+fn card_sides(number: usize, question: &Question, html: &RenderedQuestion) -> CardSides {
+    let q = print_question(number, question, html);
+    let choices: String = q
+        .choices
+        .iter()
+        .map(|c| format!("<li><span class=\"letter\">({})</span> <div>{}</div></li>", c.letter, c.html))
+        .collect();
+    let mut front = format!("<div class=\"prompt\">{}</div>{}", q.prompt_html, q.context_html);
+    if !choices.is_empty() {
+        front.push_str(&format!("<ol class=\"choices\">{choices}</ol>"));
+    }
+    let key = if q.key.is_empty() { String::new() } else { format!("<div class=\"key\">Answer: {}</div>", q.key) };
+    let back = format!("{key}<div class=\"answer\">{}</div>", q.answer_html);
+    let choice_lengths = match &question.kind {
+        Kind::MultipleChoice { choices, .. } => choices.iter().map(|c| c.plain.chars().count() + 4).collect(),
+        _ => Vec::new(),
+    };
+    let front_content = Content {
+        text: [question.prompt.plain.as_str(), non_code_text(question)]
+            .iter()
+            .flat_map(|t| t.lines().map(|l| l.chars().count()))
+            .chain(choice_lengths)
+            .collect(),
+        code: question.context.code.iter().flat_map(|c| c.source.lines().map(|l| l.chars().count())).collect(),
+        blocks: question.context.code.len() + question.context.math.iter().filter(|m| m.display).count(),
+    };
+    let back_content = Content {
+        text: question.answer.plain.lines().map(|l| l.chars().count()).chain([q.key.len()]).collect(),
+        code: question.answer.code.iter().flat_map(|c| c.source.lines().map(|l| l.chars().count())).collect(),
+        blocks: question.answer.code.len() + question.answer.math.iter().filter(|m| m.display).count(),
+    };
+    CardSides { number: number as u32, front: (front, front_content), back: (back, back_content) }
+}
+
+/// The lead-in text of the prompt context (its code is counted apart).
+fn non_code_text(question: &Question) -> &str {
+    if question.context.code.is_empty() {
+        &question.context.plain
+    } else {
+        question.context.plain.lines().next().unwrap_or_default()
+    }
+}
+
+fn letter(index: usize) -> char {
+    char::from(b'a' + (index % 26) as u8)
+}
+
+/// `YYYY-MM-DD` of a unix time (UTC), via days since 1970-01-01.
+fn iso_date(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(iso_date(0), "1970-01-01");
+        assert_eq!(iso_date(951_782_400), "2000-02-29");
+        assert_eq!(iso_date(1_795_938_237), "2026-11-29");
+    }
+}
