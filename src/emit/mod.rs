@@ -43,3 +43,16 @@ pub(crate) fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     }
     std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
+
+/// The theme's templates `templates/<folder>/<name>`, registered by name.
+pub(crate) fn load_templates(theme: &Theme, folder: &str, names: &[&str]) -> anyhow::Result<tera::Tera> {
+    let mut sources = Vec::new();
+    for name in names {
+        let path = format!("templates/{folder}/{name}");
+        let bytes = theme.file(&path).with_context(|| format!("theme has no {path}"))?;
+        sources.push((name.to_string(), String::from_utf8_lossy(&bytes).into_owned()));
+    }
+    let mut tera = tera::Tera::default();
+    tera.add_raw_templates(sources).with_context(|| format!("invalid {folder} template"))?;
+    Ok(tera)
+}

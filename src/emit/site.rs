@@ -12,7 +12,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use super::{tera_error, write, EmitInput};
+use super::{load_templates, tera_error, write, EmitInput};
 use crate::model::{Bank, Difficulty, Kind, Question};
 use crate::render::highlight::site_highlight_css;
 use crate::render::markdown::mark_cloze;
@@ -81,7 +81,7 @@ struct ChoicePage<'a> {
 
 /// Writes the site into `out`.
 pub fn emit_site(input: &EmitInput, rendered: &[RenderedBank], out: &Path) -> Result<()> {
-    let tera = load_templates(input)?;
+    let tera = load_templates(input.theme, "site", &TEMPLATES)?;
     write_static(input, out)?;
     let site = SiteInfo {
         title: input.config.title.as_deref().unwrap_or("studymark"),
@@ -107,18 +107,6 @@ pub fn emit_site(input: &EmitInput, rendered: &[RenderedBank], out: &Path) -> Re
         std::fs::copy(&source, &target).with_context(|| format!("cannot copy {}", source.display()))?;
     }
     Ok(())
-}
-
-fn load_templates(input: &EmitInput) -> Result<tera::Tera> {
-    let mut tera = tera::Tera::default();
-    let mut sources = Vec::new();
-    for name in TEMPLATES {
-        let path = format!("templates/site/{name}");
-        let bytes = input.theme.file(&path).with_context(|| format!("theme has no {path}"))?;
-        sources.push((name.to_string(), String::from_utf8_lossy(&bytes).into_owned()));
-    }
-    tera.add_raw_templates(sources).context("invalid site template")?;
-    Ok(tera)
 }
 
 fn write_static(input: &EmitInput, out: &Path) -> Result<()> {

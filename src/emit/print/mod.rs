@@ -18,7 +18,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use super::EmitInput;
+use super::{load_templates, EmitInput};
 use crate::config::{AnswerPlacement, Paper};
 use crate::lock::Lock;
 use crate::model::{Bank, Kind, Question};
@@ -84,7 +84,7 @@ pub fn page_names(bank: &Bank, answers: AnswerPlacement) -> Vec<String> {
 
 /// Writes every bank's handouts into `out`.
 pub fn emit_print(input: &EmitInput, rendered: &[RenderedBank], lock: &Lock, out: &Path) -> Result<()> {
-    let tera = load_templates(input)?;
+    let tera = load_templates(input.theme, "print", &TEMPLATES)?;
     let print = &input.config.print;
     let css = stylesheet(input);
     copy_assets(input, out)?;
@@ -110,18 +110,6 @@ pub fn emit_print(input: &EmitInput, rendered: &[RenderedBank], lock: &Lock, out
         }
     }
     Ok(())
-}
-
-fn load_templates(input: &EmitInput) -> Result<tera::Tera> {
-    let mut tera = tera::Tera::default();
-    let mut sources = Vec::new();
-    for name in TEMPLATES {
-        let path = format!("templates/print/{name}");
-        let bytes = input.theme.file(&path).with_context(|| format!("theme has no {path}"))?;
-        sources.push((name.to_string(), String::from_utf8_lossy(&bytes).into_owned()));
-    }
-    tera.add_raw_templates(sources).context("invalid print template")?;
-    Ok(tera)
 }
 
 fn render(tera: &tera::Tera, template: &str, context: &tera::Context, path: &Path) -> Result<()> {
