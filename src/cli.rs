@@ -66,6 +66,13 @@ pub enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Scaffold a project: studymark.toml with every key and its default,
+    /// and an example bank. Never overwrites files.
+    Init {
+        /// Folder to create the project in (default: the current folder).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Print the typed model as JSON on stdout.
     Model {
         /// Files or folders (default: the project's content folder).
@@ -93,6 +100,12 @@ pub fn run() -> ExitCode {
 }
 
 fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Command::Init { dir } = &cli.command {
+        for path in crate::init::init(dir)? {
+            eprintln!("created {}", path.display());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let project = Project::load(&cli.project)?;
     match cli.command {
         Command::Check { paths, format, outline, deny_warnings } => {
@@ -111,6 +124,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             report_build(&report, timings)?;
             Ok(if report.output.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
+        Command::Init { .. } => unreachable!("handled above"),
         Command::Model { paths } => {
             let compiled = compile(&project, &paths)?;
             let json = serde_json::json!({ "banks": compiled.banks });

@@ -16,6 +16,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod emit;
+pub mod init;
 pub mod load;
 pub mod lock;
 pub mod model;
