@@ -7,10 +7,9 @@
 //! `scripts/setup-test-env` installs; the test fails, never skips, when they
 //! are missing. Screenshots land in `output/e2e/anki/`.
 
-use std::fs::File;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 /// The scenario takes ~1 min (nine builds, twelve screenshots); this only
@@ -47,11 +46,9 @@ fn require_test_env() {
 fn apkg_imports_into_anki() {
     require_test_env();
     let work = tempfile::tempdir().unwrap();
-    let logs = tempfile::tempdir().unwrap();
 
-    // The script's output goes to files: a pipe left unread could fill up.
-    let log = |name: &str| File::create(logs.path().join(name)).unwrap();
-    let mut child = Command::new(root().join(".venv/bin/python"))
+    let mut command = Command::new(root().join(".venv/bin/python"));
+    command
         .arg(root().join("tests/anki/check_apkg.py"))
         .arg("--studymark")
         .arg(env!("CARGO_BIN_EXE_studymark"))
@@ -61,30 +58,6 @@ fn apkg_imports_into_anki() {
         .arg(work.path())
         .arg("--screenshots")
         .arg(root().join("output/e2e/anki"))
-        .current_dir(root())
-        .stdin(Stdio::null())
-        .stdout(log("check.stdout"))
-        .stderr(log("check.stderr"))
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if start.elapsed() > TIMEOUT {
-            child.kill().ok();
-            child.wait().ok();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let stdout = std::fs::read_to_string(logs.path().join("check.stdout")).unwrap_or_default();
-    let stderr = std::fs::read_to_string(logs.path().join("check.stderr")).unwrap_or_default();
-    println!("{stdout}");
-    eprintln!("{stderr}");
-    let status =
-        status.unwrap_or_else(|| panic!("tests/anki/check_apkg.py ran longer than {TIMEOUT:?}:\n{stdout}\n{stderr}"));
-    assert!(status.success(), "tests/anki/check_apkg.py failed ({status}):\n{stdout}\n{stderr}");
-    assert!(stdout.lines().any(|l| l.ends_with(" passed, 0 failed")), "no summary line:\n{stdout}");
+        .current_dir(root());
+    crate::run_check_script("tests/anki/check_apkg.py", command, TIMEOUT);
 }

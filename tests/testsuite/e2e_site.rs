@@ -5,10 +5,9 @@
 //! test fails, never skips, when they are missing. Screenshots land in
 //! `output/e2e/site/`.
 
-use std::fs::File;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 /// The browser script takes ~10 s; this only stops a hung browser.
@@ -58,38 +57,13 @@ fn site_in_headless_chromium() {
         eprintln!("studymark build exited with 1 (content errors) and wrote the site:\n{stderr}");
     }
 
-    // The script's output goes to files: a pipe left unread could fill up.
-    let log = |name: &str| File::create(out.path().join(name)).unwrap();
-    let mut child = Command::new("node")
+    let mut command = Command::new("node");
+    command
         .arg(root().join("tests/e2e/site.mjs"))
         .arg("--site")
         .arg(out.path().join("site"))
         .arg("--screenshots")
         .arg(root().join("output/e2e/site"))
-        .current_dir(root())
-        .stdin(Stdio::null())
-        .stdout(log("e2e.stdout"))
-        .stderr(log("e2e.stderr"))
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if start.elapsed() > TIMEOUT {
-            child.kill().ok();
-            child.wait().ok();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let stdout = std::fs::read_to_string(out.path().join("e2e.stdout")).unwrap_or_default();
-    let stderr = std::fs::read_to_string(out.path().join("e2e.stderr")).unwrap_or_default();
-    println!("{stdout}");
-    eprintln!("{stderr}");
-    let status =
-        status.unwrap_or_else(|| panic!("tests/e2e/site.mjs ran longer than {TIMEOUT:?}:\n{stdout}\n{stderr}"));
-    assert!(status.success(), "tests/e2e/site.mjs failed ({status}):\n{stdout}\n{stderr}");
-    assert!(stdout.lines().any(|l| l.ends_with(" passed, 0 failed")), "no summary line:\n{stdout}");
+        .current_dir(root());
+    crate::run_check_script("tests/e2e/site.mjs", command, TIMEOUT);
 }

@@ -5,6 +5,7 @@ mod build;
 mod cli;
 mod diagnostics;
 mod e2e_anki;
+mod e2e_print;
 mod e2e_site;
 mod robustness;
 mod seed;
@@ -23,4 +24,34 @@ pub fn fixtures() -> PathBuf {
 pub fn compile_paths(paths: &[PathBuf]) -> Compiled {
     let project = Project::load(&fixtures()).expect("fixtures load");
     studymark::compile(&project, paths).expect("compiles")
+}
+
+/// Runs an end-to-end check script to completion (killed after `timeout`),
+/// prints its output and asserts it passed: exit 0 and a closing
+/// `N passed, 0 failed` line. Output goes to files: a pipe left unread
+/// could fill up.
+pub fn run_check_script(name: &str, mut command: std::process::Command, timeout: std::time::Duration) {
+    use std::process::Stdio;
+    let logs = tempfile::tempdir().unwrap();
+    let log = |file: &str| std::fs::File::create(logs.path().join(file)).unwrap();
+    let mut child = command.stdin(Stdio::null()).stdout(log("stdout")).stderr(log("stderr")).spawn().unwrap();
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if start.elapsed() > timeout {
+            child.kill().ok();
+            child.wait().ok();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let stdout = std::fs::read_to_string(logs.path().join("stdout")).unwrap_or_default();
+    let stderr = std::fs::read_to_string(logs.path().join("stderr")).unwrap_or_default();
+    println!("{stdout}");
+    eprintln!("{stderr}");
+    let status = status.unwrap_or_else(|| panic!("{name} ran longer than {timeout:?}:\n{stdout}\n{stderr}"));
+    assert!(status.success(), "{name} failed ({status}):\n{stdout}\n{stderr}");
+    assert!(stdout.lines().any(|l| l.ends_with(" passed, 0 failed")), "no summary line:\n{stdout}");
 }
