@@ -105,10 +105,12 @@ fn postprocess(
     archive.by_name("collection.anki2")?.read_to_end(&mut db)?;
     std::fs::write(&db_path, db)?;
     {
-        let conn = Connection::open(&db_path)?;
+        let mut conn = Connection::open(&db_path)?;
+        // One transaction: SQLite would otherwise sync to disk per update.
+        let transaction = conn.transaction()?;
         for note in notes {
             let fields = note.fields.join("\u{1f}");
-            let changed = conn.execute(
+            let changed = transaction.execute(
                 "UPDATE notes SET mod = ?, flds = ? WHERE guid = ?",
                 params![note.modified, fields, note.guid],
             )?;
@@ -116,8 +118,9 @@ fn postprocess(
                 bail!("note {}: {changed} rows", note.guid);
             }
         }
-        renumber_cards(&conn)?;
-        sort_collection_json(&conn, note_type_mods)?;
+        renumber_cards(&transaction)?;
+        sort_collection_json(&transaction, note_type_mods)?;
+        transaction.commit()?;
         let _ = std::fs::remove_file(&vacuumed);
         // VACUUM INTO writes a fresh file whose header does not depend on
         // how many transactions the database went through.
