@@ -20,7 +20,7 @@ use crate::lock::{update_lock, Lock, LOCK_FILE};
 use crate::render::{cache::RenderCache, media::MediaResolver, render_banks, MathOutput};
 use crate::theme::Theme;
 use crate::write::write_outputs;
-use crate::{compile, Compiled};
+use crate::{compile_cached, Compiled};
 
 pub struct BuildOptions {
     pub paths: Vec<PathBuf>,
@@ -51,7 +51,9 @@ pub struct BuildReport {
 pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
     let mut timings = Vec::new();
     let started = Instant::now();
-    let mut compiled = compile(project, &options.paths)?;
+    let out = options.out.clone().unwrap_or_else(|| project.root.join(&project.config.output_dir));
+    let checks = RenderCache::open(&out.join(".cache/check.json"));
+    let mut compiled = compile_cached(project, &options.paths, &checks)?;
     timings.push(("load, parse, validate", started.elapsed()));
     let failed =
         compiled.count(Severity::Error) > 0 || (options.deny_warnings && compiled.count(Severity::Warning) > 0);
@@ -66,7 +68,6 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
     let (mut lock, inherited) = update_lock(previous.as_ref(), &mut compiled.banks, &render_options, now());
     compiled.diagnostics.extend(inherited);
 
-    let out = options.out.clone().unwrap_or_else(|| project.root.join(&project.config.output_dir));
     let cache = RenderCache::open(&out.join(".cache/render.json"));
     let media = MediaResolver::new(&project.content_dir());
     let theme = Theme::new(project.config.theme.as_ref().map(|t| project.root.join(t)));
@@ -121,6 +122,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
         Ok(())
     })?;
     cache.save()?;
+    checks.save()?;
     if previous.as_ref() != Some(&lock) {
         write_lock(&lock_path, &lock)?;
     }

@@ -10,7 +10,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::build::{build, BuildOptions, BuildReport};
 use crate::diagnostic::{render_human, Severity};
 use crate::load::Project;
-use crate::{compile, Compiled};
+use crate::render::cache::RenderCache;
+use crate::{compile_cached, Compiled};
 
 #[derive(Parser, Debug)]
 #[command(name = "studymark", version, about = "Compiles Markdown question banks into study artifacts")]
@@ -109,7 +110,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
     let project = Project::load(&cli.project)?;
     match cli.command {
         Command::Check { paths, format, outline, deny_warnings } => {
-            let compiled = compile(&project, &paths)?;
+            let compiled = compile_cached(&project, &paths, &known_checks(&project))?;
             if outline {
                 print!("{}", crate::outline::render_outline(&compiled.banks));
             }
@@ -126,7 +127,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Init { .. } => unreachable!("handled above"),
         Command::Model { paths } => {
-            let compiled = compile(&project, &paths)?;
+            let compiled = compile_cached(&project, &paths, &known_checks(&project))?;
             let json = serde_json::json!({ "banks": compiled.banks });
             let mut stdout = std::io::stdout().lock();
             serde_json::to_writer_pretty(&mut stdout, &json)?;
@@ -134,6 +135,12 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The check results the last build kept; `check` reads them and never
+/// writes them.
+fn known_checks(project: &Project) -> RenderCache {
+    RenderCache::open(&project.root.join(&project.config.output_dir).join(".cache/check.json"))
 }
 
 fn report_build(built: &BuildReport, timings: bool) -> anyhow::Result<()> {

@@ -57,6 +57,12 @@ impl Compiled {
 /// content folder when empty). Files are processed in parallel; the
 /// result is in path order.
 pub fn compile(project: &Project, paths: &[PathBuf]) -> Result<Compiled> {
+    compile_cached(project, paths, &render::cache::RenderCache::default())
+}
+
+/// [`compile`] with a cache of check results (formulas KaTeX accepted or
+/// rejected before), so unchanged content is not checked again.
+pub fn compile_cached(project: &Project, paths: &[PathBuf], checks: &render::cache::RenderCache) -> Result<Compiled> {
     let content_dir = project.content_dir();
     let roots = if paths.is_empty() { vec![content_dir.clone()] } else { paths.to_vec() };
     let files = load::discover_banks(&roots)?;
@@ -68,7 +74,7 @@ pub fn compile(project: &Project, paths: &[PathBuf]) -> Result<Compiled> {
             let (bank, mut diagnostics) = parse::parse_bank(&file, &id, &project.config);
             diagnostics.extend(utf8_problem);
             let root = load::content_root_of(path, &content_dir);
-            let (found, stats) = validate::validate_bank(&file, &bank, &project.config, &root);
+            let (found, stats) = validate::validate_bank(&file, &bank, &project.config, &root, checks);
             diagnostics.extend(found);
             Ok((file, bank, diagnostics, stats))
         })

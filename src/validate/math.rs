@@ -1,7 +1,8 @@
 //! Math validation: every formula goes through KaTeX (the `katex` crate,
 //! one QuickJS context per thread, started lazily by the crate). A parse
 //! error carries KaTeX's message and points at the character KaTeX names.
-//! Each distinct formula is checked once per run.
+//! Each distinct formula is checked once per run, and not at all when the
+//! check cache (kept by `build` in `output/.cache/check.json`) knows it.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -9,17 +10,31 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Math;
-use crate::render::math::katex_html;
+use crate::render::cache::RenderCache;
+use crate::render::math::{katex_html, KATEX_VERSION};
 use crate::source::SourceFile;
 
 /// Checks formulas; returns one diagnostic per failing occurrence.
-pub fn check_math(file: &SourceFile, formulas: &[&Math], macros: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+pub fn check_math(
+    file: &SourceFile,
+    formulas: &[&Math],
+    macros: &BTreeMap<String, String>,
+    cache: &RenderCache,
+) -> Vec<Diagnostic> {
     let mut distinct: Vec<(&str, bool)> = formulas.iter().map(|m| (m.tex.as_str(), m.display)).collect();
     distinct.sort_unstable();
     distinct.dedup();
+    let macros_key = serde_json::to_string(macros).unwrap_or_default();
     let errors: HashMap<(&str, bool), String> = distinct
         .par_iter()
-        .filter_map(|&(tex, display)| katex_error(tex, display, macros).map(|e| ((tex, display), e)))
+        .filter_map(|&(tex, display)| {
+            let mode = if display { "display" } else { "inline" };
+            // An empty entry means the formula is valid.
+            let message = cache.get_or_render(&["math-check", KATEX_VERSION, mode, &macros_key, tex], || {
+                katex_error(tex, display, macros).unwrap_or_default()
+            });
+            (!message.is_empty()).then_some(((tex, display), message))
+        })
         .collect();
     formulas
         .iter()
@@ -65,5 +80,20 @@ mod tests {
         assert!(katex_error(r"\undefinedmacro", true, &macros).is_some());
         let with_macro = BTreeMap::from([(r"\RR".to_string(), r"\mathbb{R}".to_string())]);
         assert_eq!(katex_error(r"x \in \RR", false, &with_macro), None);
+    }
+
+    #[test]
+    fn known_results_come_from_the_cache() {
+        let file = SourceFile::new("a.md", "$x^{2}}$ $y$".to_string());
+        let math =
+            |tex: &str, start| Math { tex: tex.into(), display: false, span: file.span(start..start + tex.len()) };
+        let formulas = [math("x^{2}}", 1), math("y", 11)];
+        let cache = RenderCache::default();
+        let found = check_math(&file, &formulas.iter().collect::<Vec<_>>(), &BTreeMap::new(), &cache);
+        assert_eq!(found.len(), 1);
+        assert_eq!(cache.counts(), (0, 2));
+        let again = check_math(&file, &formulas.iter().collect::<Vec<_>>(), &BTreeMap::new(), &cache);
+        assert_eq!(again, found);
+        assert_eq!(cache.counts(), (2, 2), "the second check runs no KaTeX");
     }
 }

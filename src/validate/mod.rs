@@ -18,6 +18,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Bank, CodeBlock, LanguageSource, Math};
+use crate::render::cache::RenderCache;
 use crate::source::SourceFile;
 
 /// A syntax error found in one code block, positioned inside the block.
@@ -64,6 +65,7 @@ pub fn validate_bank(
     bank: &Bank,
     config: &Config,
     content_root: &Path,
+    cache: &RenderCache,
 ) -> (Vec<Diagnostic>, CodeStats) {
     let fragments: Vec<&crate::model::Rich> =
         std::iter::once(&bank.intro).chain(bank.questions().flat_map(|q| q.fragments())).collect();
@@ -74,7 +76,7 @@ pub fn validate_bank(
     for block in &code {
         diagnostics.extend(check_block(file, block, &mut stats));
     }
-    diagnostics.extend(math::check_math(file, &formulas, &config.math.macros));
+    diagnostics.extend(math::check_math(file, &formulas, &config.math.macros, cache));
     (diagnostics, stats)
 }
 
