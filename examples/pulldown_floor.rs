@@ -22,15 +22,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use pulldown_cmark::{html, Options, Parser};
-
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_MATH
-}
+use pulldown_cmark::{html, Parser};
+use studymark::render::markdown::options;
 
 fn markdown_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)

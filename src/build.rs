@@ -17,7 +17,7 @@ use crate::emit::print::{emit_print, page_names};
 use crate::emit::{site::emit_site, EmitInput};
 use crate::load::Project;
 use crate::lock::{update_lock, Lock, LOCK_FILE};
-use crate::render::{cache::RenderCache, media::MediaResolver, render_banks, MathOutput};
+use crate::render::{cache::RenderCache, media::MediaResolver, render_banks, MathOutput, RenderedBank};
 use crate::theme::Theme;
 use crate::write::write_outputs;
 use crate::{compile_cached, Compiled};
@@ -78,13 +78,12 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
         media: &media,
         theme: &theme,
     };
-    let any = options.site || options.anki || options.print;
-    let (site, anki, print) = if any { (options.site, options.anki, options.print) } else { (true, true, true) };
-    let browser = match (options.pdf, print) {
+    let outputs = Outputs::selected(options);
+    let browser = match (options.pdf, outputs.print) {
         (true, true) => Some(find_browser().ok_or_else(missing_browser)?),
         _ => None,
     };
-    if anki {
+    if outputs.anki {
         lock.update_note_types(&note_type_hashes(&anki_css(&input)), now());
     }
     if options.locked && previous.as_ref() != Some(&lock) {
@@ -96,30 +95,15 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
 
     let started = Instant::now();
     let site_html = render_banks(&compiled.banks, &project.config, &media, &cache, MathOutput::Katex);
-    let mathjax = anki && project.config.anki.math == MathEngine::Mathjax;
+    let mathjax = outputs.anki && project.config.anki.math == MathEngine::Mathjax;
     let anki_html =
         mathjax.then(|| render_banks(&compiled.banks, &project.config, &media, &cache, MathOutput::Mathjax));
     timings.push(("render", started.elapsed()));
 
     let started = Instant::now();
-    let outputs: Vec<&str> =
-        [("site", site), ("anki", anki), ("print", print)].iter().filter(|(_, on)| *on).map(|(n, _)| *n).collect();
-    write_outputs(&out, &outputs, |staging| {
-        if site {
-            emit_site(&input, &site_html, &staging.join("site"))?;
-        }
-        if anki {
-            let scratch = staging.join(".anki-scratch");
-            emit_anki(&input, anki_html.as_deref().unwrap_or(&site_html), &lock, &staging.join("anki"), &scratch)?;
-            std::fs::remove_dir_all(&scratch)?;
-        }
-        if print {
-            emit_print(&input, &site_html, &lock, &staging.join("print"))?;
-        }
-        if let Some(browser) = &browser {
-            print_pdfs(&input, browser, &staging.join("print"), &staging.join(".chromium-profile"))?;
-        }
-        Ok(())
+    let anki_html = anki_html.as_deref().unwrap_or(&site_html);
+    write_outputs(&out, &outputs.names(), |staging| {
+        emit_outputs(&input, outputs, &site_html, anki_html, &lock, browser.as_deref(), staging)
     })?;
     cache.save()?;
     checks.save()?;
@@ -135,6 +119,58 @@ impl BuildReport {
     fn failed(compiled: Compiled, failure: Option<String>, timings: Vec<(&'static str, Duration)>) -> Self {
         BuildReport { compiled, output: None, failure, rendered: 0, cached: 0, timings }
     }
+}
+
+/// Which outputs to build: those named on the command line, or all.
+#[derive(Clone, Copy)]
+struct Outputs {
+    site: bool,
+    anki: bool,
+    print: bool,
+}
+
+impl Outputs {
+    fn selected(options: &BuildOptions) -> Outputs {
+        if options.site || options.anki || options.print {
+            Outputs { site: options.site, anki: options.anki, print: options.print }
+        } else {
+            Outputs { site: true, anki: true, print: true }
+        }
+    }
+
+    fn names(self) -> Vec<&'static str> {
+        [("site", self.site), ("anki", self.anki), ("print", self.print)]
+            .into_iter()
+            .filter_map(|(name, on)| on.then_some(name))
+            .collect()
+    }
+}
+
+/// Runs the selected emitters into the staging folder.
+fn emit_outputs(
+    input: &EmitInput,
+    outputs: Outputs,
+    site_html: &[RenderedBank],
+    anki_html: &[RenderedBank],
+    lock: &Lock,
+    browser: Option<&Path>,
+    staging: &Path,
+) -> Result<()> {
+    if outputs.site {
+        emit_site(input, site_html, &staging.join("site"))?;
+    }
+    if outputs.anki {
+        let scratch = staging.join(".anki-scratch");
+        emit_anki(input, anki_html, lock, &staging.join("anki"), &scratch)?;
+        std::fs::remove_dir_all(&scratch)?;
+    }
+    if outputs.print {
+        emit_print(input, site_html, lock, &staging.join("print"))?;
+    }
+    if let Some(browser) = browser {
+        print_pdfs(input, browser, &staging.join("print"), &staging.join(".chromium-profile"))?;
+    }
+    Ok(())
 }
 
 /// Prints every handout page next to its HTML.

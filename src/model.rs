@@ -129,6 +129,19 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// 0-based indices of the correct options; empty unless multiple choice.
+    pub fn correct(&self) -> &[usize] {
+        match self {
+            Kind::MultipleChoice { correct, .. } => correct,
+            _ => &[],
+        }
+    }
+
+    /// The key as the outputs print it: `(a), (c)`.
+    pub fn key_label(&self) -> String {
+        self.correct().iter().map(|i| format!("({})", option_letter(*i))).collect::<Vec<_>>().join(", ")
+    }
+
     pub fn as_str(&self) -> &'static str {
         match self {
             Kind::Open => "open",
@@ -136,6 +149,11 @@ impl Kind {
             Kind::Cloze => "cloze",
         }
     }
+}
+
+/// The letter of option `index`: 0 → `a`.
+pub fn option_letter(index: usize) -> char {
+    char::from(b'a' + (index % 26) as u8)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

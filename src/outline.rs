@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{Bank, Kind};
+use crate::model::{option_letter, Bank, Kind};
 
 pub fn render_outline(banks: &[Bank]) -> String {
     let mut out = String::new();
@@ -22,8 +22,7 @@ pub fn render_outline(banks: &[Bank]) -> String {
             for q in &topic.questions {
                 let kind = match &q.kind {
                     Kind::MultipleChoice { choices, correct } => {
-                        let key: Vec<String> =
-                            correct.iter().map(|i| ((b'a' + *i as u8) as char).to_string()).collect();
+                        let key: Vec<String> = correct.iter().map(|i| option_letter(*i).to_string()).collect();
                         format!("mcq {} key {}", choices.len(), if key.is_empty() { "-".into() } else { key.join(",") })
                     }
                     other => other.as_str().to_string(),

@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use super::{load_templates, tera_error, write, EmitInput};
-use crate::model::{Bank, Difficulty, Kind, Question};
+use crate::model::{option_letter, Bank, Difficulty, Question};
 use crate::render::highlight::site_highlight_css;
 use crate::render::markdown::mark_cloze;
 use crate::render::{RenderedBank, RenderedQuestion};
@@ -170,10 +170,7 @@ fn bank_page<'a>(bank: &'a Bank, rendered: &'a RenderedBank) -> BankPage<'a> {
 }
 
 fn question_page<'a>(q: &'a Question, html: &'a RenderedQuestion, topic_slug: &'a str) -> QuestionPage<'a> {
-    let correct: &[usize] = match &q.kind {
-        Kind::MultipleChoice { correct, .. } => correct,
-        _ => &[],
-    };
+    let correct = q.kind.correct();
     QuestionPage {
         id: &q.id,
         anchor: &q.slug,
@@ -185,11 +182,7 @@ fn question_page<'a>(q: &'a Question, html: &'a RenderedQuestion, topic_slug: &'
             .choices
             .iter()
             .enumerate()
-            .map(|(i, choice)| ChoicePage {
-                letter: char::from(b'a' + (i % 26) as u8),
-                html: choice,
-                correct: correct.contains(&i),
-            })
+            .map(|(i, choice)| ChoicePage { letter: option_letter(i), html: choice, correct: correct.contains(&i) })
             .collect(),
         answer_html: &html.answer,
         details_html: &html.details,

@@ -175,7 +175,7 @@ impl<'a> Assembler<'a> {
             Key::Options(indices) => (indices, false),
             Key::Missing => (Vec::new(), false),
             Key::Invalid(named) => {
-                let last = (b'a' + choices.len().saturating_sub(1) as u8) as char;
+                let last = crate::model::option_letter(choices.len().saturating_sub(1));
                 self.diagnostics.push(Diagnostic::new(
                     Code::McqKey,
                     self.file,

@@ -21,7 +21,8 @@ use crate::validate::code::normalize_language;
 const PLACEHOLDER_OPEN: char = '\u{E000}';
 const PLACEHOLDER_CLOSE: char = '\u{E001}';
 
-fn options() -> Options {
+/// The Markdown extensions rendering uses (the benchmark floor uses them too).
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

@@ -21,7 +21,6 @@ import os
 import re
 import shutil
 import sqlite3
-import struct
 import subprocess
 import sys
 import tempfile
@@ -29,7 +28,6 @@ import time
 import tomllib
 import traceback
 import zipfile
-import zlib
 from html.parser import HTMLParser
 
 from anki.collection import (
@@ -39,7 +37,7 @@ from anki.collection import (
 )
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from checklib import Report  # noqa: E402  (shared with the other check scripts)
+from checklib import Report, png_luminance  # noqa: E402  (shared with the other check scripts)
 
 BANK_FILE = "deep-learning.md"
 BANK_ID = "deep-learning"
@@ -405,56 +403,6 @@ def text_of(fragment):
     return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
 
 
-# --- PNG (enough of it to measure the screenshots) --------------------------
-
-def png_luminance(path):
-    """(width, height, mean luminance 0-255, share of dark pixels) of an
-    8-bit, non-interlaced RGB/RGBA PNG such as Chromium writes."""
-    data = read_bytes(path)
-    if data[:8] != b"\x89PNG\r\n\x1a\n":
-        raise AssertionError(f"{path} is not a PNG")
-    pos, idat = 8, b""
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        if kind == b"IHDR":
-            w, h, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB", body)
-        elif kind == b"IDAT":
-            idat += body
-        pos += 12 + length
-    if depth != 8 or ctype not in (2, 6) or interlace:
-        raise AssertionError(f"{path}: unsupported PNG (depth {depth}, color type {ctype})")
-    bpp = 3 if ctype == 2 else 4
-    raw = zlib.decompress(idat)
-    stride = w * bpp
-    prev = bytearray(stride)
-    total, dark, count = 0, 0, 0
-    for y in range(h):
-        f = raw[y * (stride + 1)]
-        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for x in range(stride):
-            a = line[x - bpp] if x >= bpp else 0
-            b = prev[x]
-            c = prev[x - bpp] if x >= bpp else 0
-            if f == 1:
-                line[x] = (line[x] + a) & 255
-            elif f == 2:
-                line[x] = (line[x] + b) & 255
-            elif f == 3:
-                line[x] = (line[x] + (a + b) // 2) & 255
-            elif f == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        prev = line
-        if y % 4 == 0:
-            for x in range(0, w, 4):
-                r, g, bl = line[x * bpp:x * bpp + 3]
-                lum = (299 * r + 587 * g + 114 * bl) // 1000
-                total += lum
-                dark += lum < 128
-                count += 1
-    return w, h, total / count, dark / count
 
 
 # --- the scenario ------------------------------------------------------------
@@ -527,7 +475,7 @@ def screenshot(card, name, page_dir, out, work, full_back=False):
         if not R.check(proc.returncode == 0 and os.path.isfile(png), f"screenshot {shot}.png",
                        f"exit {proc.returncode}\n{tail(proc.stderr)}"):
             continue
-        w, h, lum, dark = png_luminance(png)
+        w, h, lum, dark = png_luminance(png, step=4)
         R.eq((w, h), size, f"{shot}: {size[0]}x{size[1]}")
         if mode == "day":
             R.check(lum > 170, f"{shot}: a light page (mean luminance {lum:.0f})")

@@ -88,9 +88,8 @@ fn note(
                     format!("<li{class}>{}</li>", media_names(c))
                 })
                 .collect();
-            let key: Vec<String> =
-                correct.iter().map(|i| format!("({})", char::from(b'a' + (*i % 26) as u8))).collect();
-            (1, vec![front, format!("<ol class=\"mc-choices\">{choices}</ol>"), key.join(", "), back, source])
+            let key = question.kind.key_label();
+            (1, vec![front, format!("<ol class=\"mc-choices\">{choices}</ol>"), key, back, source])
         }
         Kind::Cloze => (2, vec![front, back, source]),
     };

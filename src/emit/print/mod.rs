@@ -21,7 +21,7 @@ use serde::Serialize;
 use super::{load_templates, EmitInput};
 use crate::config::{AnswerPlacement, Paper};
 use crate::lock::Lock;
-use crate::model::{Bank, Kind, Question};
+use crate::model::{option_letter, Bank, Kind, Question};
 use crate::render::highlight::print_highlight_css;
 use crate::render::markdown::mark_cloze;
 use crate::render::{RenderedBank, RenderedQuestion};
@@ -182,10 +182,7 @@ fn print_bank<'a>(bank: &'a Bank, html: &'a RenderedBank, lock: &Lock) -> PrintB
 }
 
 fn print_question<'a>(number: usize, question: &'a Question, html: &'a RenderedQuestion) -> PrintQuestion<'a> {
-    let correct: &[usize] = match &question.kind {
-        Kind::MultipleChoice { correct, .. } => correct,
-        _ => &[],
-    };
+    let correct = question.kind.correct();
     PrintQuestion {
         number,
         prompt_html: mark_cloze(&html.prompt),
@@ -194,9 +191,9 @@ fn print_question<'a>(number: usize, question: &'a Question, html: &'a RenderedQ
             .choices
             .iter()
             .enumerate()
-            .map(|(i, c)| PrintChoice { letter: letter(i), html: c, correct: correct.contains(&i) })
+            .map(|(i, c)| PrintChoice { letter: option_letter(i), html: c, correct: correct.contains(&i) })
             .collect(),
-        key: correct.iter().map(|i| format!("({})", letter(*i))).collect::<Vec<_>>().join(", "),
+        key: question.kind.key_label(),
         answer_html: &html.answer,
         details_html: &html.details,
     }
@@ -245,10 +242,6 @@ fn non_code_text(question: &Question) -> &str {
     } else {
         question.context.plain.lines().next().unwrap_or_default()
     }
-}
-
-fn letter(index: usize) -> char {
-    char::from(b'a' + (index % 26) as u8)
 }
 
 /// `YYYY-MM-DD` of a unix time (UTC), via days since 1970-01-01.
