@@ -1,26 +1,39 @@
-//! `studymark build`: load → parse → validate ([`crate::compile`]), give
-//! reworded questions their old ids and update `studymark.lock`
-//! ([`crate::lock`]), render, emit every output into a staging folder and
-//! swap it into place. Content errors stop the build before anything is
-//! written.
+//! `studymark build`, in order:
+//! 1. load every bank and hash it; when the fingerprints of the last
+//!    build say nothing changed, stop there ([`crate::fingerprint`]);
+//! 2. parse every bank, validate the changed ones ([`crate::compile_loaded`]);
+//!    content errors stop the build before anything is written;
+//! 3. give reworded questions their old ids and update `studymark.lock`
+//!    ([`crate::lock`]);
+//! 4. in a staging folder ([`crate::write`]): write each output's shared
+//!    files; render and emit the banks that changed, in parallel, each
+//!    bank once for all outputs; carry the other banks' files over from
+//!    the previous output; swap the staging folder into place;
+//! 5. save the caches and the new fingerprints.
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 
 use crate::config::MathEngine;
 use crate::diagnostic::Severity;
-use crate::emit::anki::{anki_css, emit_anki, note_type_hashes};
-use crate::emit::print::pdf::{find_browser, missing_browser, print_to_pdf};
-use crate::emit::print::{emit_print, page_names};
-use crate::emit::{site::emit_site, EmitInput};
-use crate::load::Project;
+use crate::emit::anki::{anki_css, note_type_hashes, AnkiEmitter};
+use crate::emit::print::pdf::{find_browser, missing_browser};
+use crate::emit::print::PrintEmitter;
+use crate::emit::site::SiteEmitter;
+use crate::emit::{BankHtml, EmitInput, Emitter};
+use crate::fingerprint::{output_key, shared_key, BankRecord, Fingerprints, OutputRecord, SourceRecord};
+use crate::load::{load_banks, Project};
 use crate::lock::{update_lock, Lock, LOCK_FILE};
-use crate::render::{cache::RenderCache, media::MediaResolver, render_banks, MathOutput, RenderedBank};
+use crate::model::Bank;
+use crate::render::math::KatexMemo;
+use crate::render::{cache::RenderCache, render_bank, MathOutput};
 use crate::theme::Theme;
-use crate::write::write_outputs;
-use crate::{compile_cached, Compiled};
+use crate::write::{carry_over, write_outputs};
+use crate::{compile_loaded, Checked, Compiled};
 
 pub struct BuildOptions {
     pub paths: Vec<PathBuf>,
@@ -42,43 +55,69 @@ pub struct BuildReport {
     pub output: Option<PathBuf>,
     /// Why the build failed, when it was not content errors.
     pub failure: Option<String>,
+    /// Banks emitted again, and banks whose files were carried over.
+    pub emitted: usize,
+    pub unchanged: usize,
     /// Math and code fragments rendered now, and those taken from the cache.
     pub rendered: usize,
     pub cached: usize,
     pub timings: Vec<(&'static str, Duration)>,
 }
 
+/// The fingerprints and keys the build compares against.
+struct Baseline {
+    fingerprints: Fingerprints,
+    shared: String,
+    /// Per selected output: (name, key).
+    keys: Vec<(&'static str, String)>,
+}
+
 pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
     let mut timings = Vec::new();
     let started = Instant::now();
     let out = options.out.clone().unwrap_or_else(|| project.root.join(&project.config.output_dir));
+    let outputs = Outputs::selected(options);
+    let loaded = load_banks(&project.bank_roots(&options.paths))?;
+    let lock_path = project.root.join(LOCK_FILE);
+    let lock_bytes = std::fs::read(&lock_path).ok();
+    let shared = shared_key(project);
+    let keys = outputs.keys(&shared, lock_bytes.as_deref(), options);
+    let baseline = Baseline { fingerprints: Fingerprints::read(&out), shared, keys };
+    let known: Vec<Option<&SourceRecord>> =
+        loaded.par_iter().map(|bank| baseline.fingerprints.known(&baseline.shared, bank)).collect();
+    if let Some(checked) = baseline.fingerprints.up_to_date(&known, &loaded, &baseline.keys, &out) {
+        let sources = loaded.into_iter().map(|bank| bank.file).collect();
+        let compiled = Compiled::new(project, sources, Vec::new(), checked);
+        timings.push(("load, compare fingerprints", started.elapsed()));
+        let unchanged = compiled.checked.len();
+        let report = BuildReport { unchanged, ..BuildReport::failed(compiled, None, timings) };
+        return Ok(if BuildReport::content_failed(&report.compiled, options) {
+            report
+        } else {
+            BuildReport { output: Some(out), ..report }
+        });
+    }
+    let known: HashMap<PathBuf, SourceRecord> =
+        loaded.iter().zip(known).filter_map(|(bank, record)| Some((bank.file.path.clone(), record?.clone()))).collect();
+    let hashes: Vec<String> = loaded.iter().map(|bank| bank.hash.clone()).collect();
     let checks = RenderCache::open(&out.join(".cache/check.json"));
-    let mut compiled = compile_cached(project, &options.paths, &checks)?;
+    let katex = KatexMemo::default();
+    let mut compiled = compile_loaded(project, loaded, &checks, &katex, |bank| {
+        known.get(&bank.file.path).map(|r| r.checked().clone())
+    });
     timings.push(("load, parse, validate", started.elapsed()));
-    let failed =
-        compiled.count(Severity::Error) > 0 || (options.deny_warnings && compiled.count(Severity::Warning) > 0);
-    if failed {
+    if BuildReport::content_failed(&compiled, options) {
         return Ok(BuildReport::failed(compiled, None, timings));
     }
 
-    let lock_path = project.root.join(LOCK_FILE);
+    let started = Instant::now();
     let previous = Lock::read(&lock_path)?;
     // Notes must update when the way fields are rendered changes too.
     let render_options = format!("{:?} {:?}", project.config.anki.math, project.config.math.macros);
     let (mut lock, inherited) = update_lock(previous.as_ref(), &mut compiled.banks, &render_options, now());
     compiled.diagnostics.extend(inherited);
-
-    let cache = RenderCache::open(&out.join(".cache/render.json"));
-    let media = MediaResolver::new(&project.content_dir());
     let theme = Theme::new(project.config.theme.as_ref().map(|t| project.root.join(t)));
-    let input = EmitInput {
-        config: &project.config,
-        root: &project.root,
-        banks: &compiled.banks,
-        media: &media,
-        theme: &theme,
-    };
-    let outputs = Outputs::selected(options);
+    let input = EmitInput { config: &project.config, root: &project.root, banks: &compiled.banks, theme: &theme };
     let browser = match (options.pdf, outputs.print) {
         (true, true) => Some(find_browser().ok_or_else(missing_browser)?),
         _ => None,
@@ -92,32 +131,63 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
         );
         return Ok(BuildReport::failed(compiled, Some(failure), timings));
     }
+    timings.push(("lock", started.elapsed()));
 
     let started = Instant::now();
-    let site_html = render_banks(&compiled.banks, &project.config, &media, &cache, MathOutput::Katex);
-    let mathjax = outputs.anki && project.config.anki.math == MathEngine::Mathjax;
-    let anki_html =
-        mathjax.then(|| render_banks(&compiled.banks, &project.config, &media, &cache, MathOutput::Mathjax));
-    timings.push(("render", started.elapsed()));
-
-    let started = Instant::now();
-    let anki_html = anki_html.as_deref().unwrap_or(&site_html);
+    let job = EmitJob {
+        project,
+        input: &input,
+        lock: &lock,
+        browser,
+        outputs,
+        baseline: &baseline,
+        known: &known,
+        hashes: &hashes,
+        out: &out,
+        katex: &katex,
+    };
+    let mut emitted = None;
     write_outputs(&out, &outputs.names(), |staging| {
-        emit_outputs(&input, outputs, &site_html, anki_html, &lock, browser.as_deref(), staging)
+        emitted = Some(job.emit(staging)?);
+        Ok(())
     })?;
-    cache.save()?;
-    checks.save()?;
+    let emitted = emitted.expect("emit ran");
+    timings.push(("render, emit, write", started.elapsed()));
+
+    let started = Instant::now();
+    let lock_text = lock.to_toml();
     if previous.as_ref() != Some(&lock) {
-        write_lock(&lock_path, &lock)?;
+        write_lock(&lock_path, &lock_text)?;
     }
-    timings.push(("emit and write", started.elapsed()));
-    let (cached, rendered) = cache.counts();
-    Ok(BuildReport { compiled, output: Some(out), failure: None, rendered, cached, timings })
+    // Banks known from the fingerprints were not checked: keep their entries.
+    match known.is_empty() {
+        true => checks.save()?,
+        false => checks.save_keeping_unused()?,
+    }
+    let keys = outputs.keys(&baseline.shared, Some(lock_text.as_bytes()), options);
+    let sources = source_records(&compiled, &hashes, &known, &emitted.images);
+    let written = emitted.records(&keys, &compiled.banks, &hashes);
+    baseline.fingerprints.after_build(&baseline.shared, sources, written).write(&out)?;
+    remove_stale_render_caches(&out, &compiled.banks);
+    timings.push(("save caches", started.elapsed()));
+    let (emitted_banks, rendered, cached) = (emitted.images.len(), emitted.rendered, emitted.cached);
+    Ok(BuildReport {
+        emitted: emitted_banks,
+        unchanged: compiled.banks.len() - emitted_banks,
+        rendered,
+        cached,
+        output: Some(out),
+        ..BuildReport::failed(compiled, None, timings)
+    })
 }
 
 impl BuildReport {
     fn failed(compiled: Compiled, failure: Option<String>, timings: Vec<(&'static str, Duration)>) -> Self {
-        BuildReport { compiled, output: None, failure, rendered: 0, cached: 0, timings }
+        BuildReport { compiled, output: None, failure, emitted: 0, unchanged: 0, rendered: 0, cached: 0, timings }
+    }
+
+    fn content_failed(compiled: &Compiled, options: &BuildOptions) -> bool {
+        compiled.count(Severity::Error) > 0 || (options.deny_warnings && compiled.count(Severity::Warning) > 0)
     }
 }
 
@@ -144,45 +214,224 @@ impl Outputs {
             .filter_map(|(name, on)| on.then_some(name))
             .collect()
     }
+
+    /// Each selected output's fingerprint key (PDFs are an option of print).
+    fn keys(self, shared: &str, lock: Option<&[u8]>, options: &BuildOptions) -> Vec<(&'static str, String)> {
+        let pdf = if options.pdf { "pdf" } else { "" };
+        let keys = self
+            .names()
+            .into_iter()
+            .map(|name| (name, output_key(shared, lock, name, if name == "print" { pdf } else { "" })));
+        keys.collect()
+    }
 }
 
-/// Runs the selected emitters into the staging folder.
-fn emit_outputs(
-    input: &EmitInput,
+/// Everything emitting needs, gathered so [`EmitJob::emit`] can run in the
+/// staging folder.
+struct EmitJob<'a> {
+    project: &'a Project,
+    input: &'a EmitInput<'a>,
+    lock: &'a Lock,
+    browser: Option<PathBuf>,
     outputs: Outputs,
-    site_html: &[RenderedBank],
-    anki_html: &[RenderedBank],
-    lock: &Lock,
-    browser: Option<&Path>,
-    staging: &Path,
-) -> Result<()> {
-    if outputs.site {
-        emit_site(input, site_html, &staging.join("site"))?;
-    }
-    if outputs.anki {
-        let scratch = staging.join(".anki-scratch");
-        emit_anki(input, anki_html, lock, &staging.join("anki"), &scratch)?;
-        std::fs::remove_dir_all(&scratch)?;
-    }
-    if outputs.print {
-        emit_print(input, site_html, lock, &staging.join("print"))?;
-    }
-    if let Some(browser) = browser {
-        print_pdfs(input, browser, &staging.join("print"), &staging.join(".chromium-profile"))?;
-    }
-    Ok(())
+    baseline: &'a Baseline,
+    known: &'a HashMap<PathBuf, SourceRecord>,
+    hashes: &'a [String],
+    out: &'a Path,
+    katex: &'a KatexMemo,
 }
 
-/// Prints every handout page next to its HTML.
-fn print_pdfs(input: &EmitInput, browser: &Path, folder: &Path, profile: &Path) -> Result<()> {
-    for bank in input.banks {
-        for name in page_names(bank, input.config.print.answers) {
-            let html = folder.join(&name);
-            print_to_pdf(browser, &html, &html.with_extension("pdf"), profile)?;
+/// What emitting did, for the report and the fingerprints.
+struct Emitted {
+    outputs: Vec<OutputFiles>,
+    /// Images of each bank rendered now (by bank index).
+    images: BTreeMap<usize, BTreeMap<PathBuf, String>>,
+    rendered: usize,
+    cached: usize,
+}
+
+/// The files of one output folder, relative to it.
+struct OutputFiles {
+    name: &'static str,
+    layout: String,
+    shared: Vec<String>,
+    /// Per bank index: the files it wrote or carried over.
+    banks: Vec<Vec<String>>,
+}
+
+/// What rendering and emitting one bank did.
+struct BankEmitted {
+    index: usize,
+    /// Per output: the files written, or `None` where the bank was clean.
+    files: Vec<Option<Vec<String>>>,
+    images: BTreeMap<PathBuf, String>,
+    /// Render cache hits and misses.
+    hits: usize,
+    misses: usize,
+}
+
+impl EmitJob<'_> {
+    fn emit(&self, staging: &Path) -> Result<Emitted> {
+        let emitters = self.emitters(staging)?;
+        let banks = self.input.banks;
+        let clean: Vec<Vec<Option<&[String]>>> = emitters.iter().map(|e| self.clean_banks(e.as_ref())).collect();
+        let mut outputs = Vec::new();
+        for emitter in &emitters {
+            let shared = emitter.write_shared(&staging.join(emitter.name()))?;
+            let banks = vec![Vec::new(); banks.len()];
+            outputs.push(OutputFiles { name: emitter.name(), layout: emitter.layout(), shared, banks });
+        }
+        let dirty: Vec<usize> = (0..banks.len()).filter(|&i| clean.iter().any(|c| c[i].is_none())).collect();
+        let results: Vec<BankEmitted> = dirty
+            .par_iter()
+            .map(|&i| {
+                let wanted: Vec<bool> = clean.iter().map(|c| c[i].is_none()).collect();
+                self.emit_bank(i, &emitters, &wanted, staging)
+            })
+            .collect::<Result<_>>()?;
+        let mut emitted = Emitted { outputs, images: BTreeMap::new(), rendered: 0, cached: 0 };
+        for bank in results {
+            for (output, files) in emitted.outputs.iter_mut().zip(bank.files) {
+                output.banks[bank.index] = files.unwrap_or_default();
+            }
+            emitted.images.insert(bank.index, bank.images);
+            emitted.cached += bank.hits;
+            emitted.rendered += bank.misses;
+        }
+        for (output, clean) in emitted.outputs.iter_mut().zip(&clean) {
+            for (i, files) in clean.iter().enumerate() {
+                if let Some(files) = files {
+                    carry_over(&self.out.join(output.name), &staging.join(output.name), files)?;
+                    output.banks[i] = files.to_vec();
+                }
+            }
+        }
+        Ok(emitted)
+    }
+
+    /// Per bank: its files in the previous output when it is clean for
+    /// this emitter (to carry over), `None` when it must be emitted.
+    fn clean_banks(&self, emitter: &dyn Emitter) -> Vec<Option<&[String]>> {
+        let name = emitter.name();
+        let key = self.baseline.keys.iter().find(|(n, _)| *n == name).map_or("", |(_, key)| key.as_str());
+        let layout = emitter.layout();
+        let folder = self.out.join(name);
+        let banks = self.input.banks.iter().zip(self.hashes);
+        banks
+            .map(|(bank, hash)| {
+                self.known.contains_key(&bank.source_path).then_some(())?;
+                self.baseline.fingerprints.clean_files(name, key, &layout, &bank.id, hash, &folder)
+            })
+            .collect()
+    }
+
+    fn emitters<'s>(&'s self, staging: &Path) -> Result<Vec<Box<dyn Emitter + 's>>> {
+        let mut emitters: Vec<Box<dyn Emitter + 's>> = Vec::new();
+        if self.outputs.site {
+            emitters.push(Box::new(SiteEmitter::new(self.input)?));
+        }
+        if self.outputs.anki {
+            emitters.push(Box::new(AnkiEmitter::new(self.input, self.lock, &staging.join(".anki-scratch"))));
+        }
+        if self.outputs.print {
+            let scratch = staging.join(".print-scratch");
+            emitters.push(Box::new(PrintEmitter::new(self.input, self.lock, self.browser.clone(), &scratch)?));
+        }
+        Ok(emitters)
+    }
+
+    /// Renders bank `index` (through its render cache) and writes its
+    /// files for the emitters `wanted`.
+    fn emit_bank(
+        &self,
+        index: usize,
+        emitters: &[Box<dyn Emitter + '_>],
+        wanted: &[bool],
+        staging: &Path,
+    ) -> Result<BankEmitted> {
+        let bank = &self.input.banks[index];
+        let config = &self.project.config;
+        let cache = RenderCache::open(&render_cache_path(self.out, &bank.id));
+        let content_dir = self.project.content_dir();
+        let render = |math| render_bank(bank, config, &content_dir, &cache, self.katex, math);
+        let mathjax = self.outputs.anki && config.anki.math == MathEngine::Mathjax;
+        let html = BankHtml { katex: render(MathOutput::Katex), mathjax: mathjax.then(|| render(MathOutput::Mathjax)) };
+        let mut files = Vec::new();
+        for (emitter, wanted) in emitters.iter().zip(wanted) {
+            let written = match wanted {
+                true => Some(emitter.write_bank(bank, &html, &staging.join(emitter.name()))?),
+                false => None,
+            };
+            files.push(written);
+        }
+        cache.save()?;
+        let images = html.katex.media.iter().cloned().collect();
+        let (hits, misses) = cache.counts();
+        Ok(BankEmitted { index, files, images, hits, misses })
+    }
+}
+
+impl Emitted {
+    /// Fingerprint records of the outputs written, under their new keys.
+    fn records(
+        &self,
+        keys: &[(&'static str, String)],
+        banks: &[Bank],
+        hashes: &[String],
+    ) -> Vec<(String, OutputRecord)> {
+        self.outputs
+            .iter()
+            .zip(keys)
+            .map(|(output, (_, key))| {
+                let banks = banks
+                    .iter()
+                    .zip(hashes)
+                    .zip(&output.banks)
+                    .map(|((bank, hash), files)| (bank.id.clone(), BankRecord::new(hash, files.clone())))
+                    .collect();
+                (output.name.to_string(), OutputRecord::new(key, &output.layout, output.shared.clone(), banks))
+            })
+            .collect()
+    }
+}
+
+/// Per bank file: its hash, bank id, images (new ones for banks rendered
+/// now, the known ones for the others) and what checking it found.
+fn source_records(
+    compiled: &Compiled,
+    hashes: &[String],
+    known: &HashMap<PathBuf, SourceRecord>,
+    images: &BTreeMap<usize, BTreeMap<PathBuf, String>>,
+) -> Vec<(PathBuf, SourceRecord)> {
+    let banks = compiled.banks.iter().zip(&compiled.checked).zip(hashes).enumerate();
+    banks
+        .map(|(i, ((bank, checked), hash)): (usize, ((&Bank, &Checked), &String))| {
+            let images = images
+                .get(&i)
+                .cloned()
+                .or_else(|| known.get(&bank.source_path).map(|r| r.images().clone()))
+                .unwrap_or_default();
+            (bank.source_path.clone(), SourceRecord::new(hash, &bank.id, images, checked.clone()))
+        })
+        .collect()
+}
+
+/// Each bank's rendered math and code are cached in their own file, so a
+/// build that renders one bank reads and writes only that bank's cache.
+fn render_cache_path(out: &Path, bank: &str) -> PathBuf {
+    out.join(".cache/render").join(format!("{bank}.json"))
+}
+
+/// Deletes the render caches of banks that are gone (best effort: a
+/// leftover cache costs only disk space).
+fn remove_stale_render_caches(out: &Path, banks: &[Bank]) {
+    let Ok(entries) = std::fs::read_dir(out.join(".cache/render")) else { return };
+    let current: std::collections::HashSet<PathBuf> = banks.iter().map(|b| render_cache_path(out, &b.id)).collect();
+    for entry in entries.flatten() {
+        if !current.contains(&entry.path()) {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
-    let _ = std::fs::remove_dir_all(profile);
-    Ok(())
 }
 
 fn now() -> i64 {
@@ -191,8 +440,8 @@ fn now() -> i64 {
 
 /// Writes the lock through a temporary file, so a crash never leaves half
 /// a lock behind.
-fn write_lock(path: &std::path::Path, lock: &Lock) -> Result<()> {
+fn write_lock(path: &Path, text: &str) -> Result<()> {
     let temporary = path.with_extension("lock.tmp");
-    std::fs::write(&temporary, lock.to_toml()).with_context(|| format!("cannot write {}", temporary.display()))?;
+    std::fs::write(&temporary, text).with_context(|| format!("cannot write {}", temporary.display()))?;
     std::fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))
 }

@@ -143,14 +143,18 @@ fn known_checks(project: &Project) -> RenderCache {
     RenderCache::open(&project.root.join(&project.config.output_dir).join(".cache/check.json"))
 }
 
-fn report_build(built: &BuildReport, timings: bool) -> anyhow::Result<()> {
-    report(&built.compiled, Format::Human)?;
-    let report = built;
+fn report_build(report: &BuildReport, timings: bool) -> anyhow::Result<()> {
+    self::report(&report.compiled, Format::Human)?;
     match &report.output {
+        Some(out) if report.emitted == 0 && report.rendered == 0 => {
+            eprintln!("{} up to date in {}", plural(report.unchanged, "bank"), out.display())
+        }
         Some(out) => eprintln!(
-            "built {} → {} ({} math/code fragments rendered, {} from cache)",
-            plural(report.compiled.banks.len(), "bank"),
+            "built {} → {} ({} emitted, {} unchanged; {} math/code fragments rendered, {} from cache)",
+            plural(report.compiled.checked.len(), "bank"),
             out.display(),
+            report.emitted,
+            report.unchanged,
             report.rendered,
             report.cached
         ),
@@ -161,7 +165,7 @@ fn report_build(built: &BuildReport, timings: bool) -> anyhow::Result<()> {
     }
     if timings {
         for (stage, time) in &report.timings {
-            eprintln!("  {stage:<24} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+            eprintln!("  {stage:<26} {:>8.1} ms", time.as_secs_f64() * 1000.0);
         }
     }
     Ok(())
@@ -193,8 +197,8 @@ fn report(compiled: &Compiled, format: Format) -> anyhow::Result<()> {
 
 fn summary_json(compiled: &Compiled) -> serde_json::Value {
     serde_json::json!({
-        "files": compiled.banks.len(),
-        "questions": compiled.banks.iter().map(|b| b.questions().count()).sum::<usize>(),
+        "files": compiled.checked.len(),
+        "questions": compiled.question_count(),
         "errors": compiled.count(Severity::Error),
         "warnings": compiled.count(Severity::Warning),
         "formulas": compiled.stats.formulas,
@@ -215,8 +219,8 @@ fn summary_line(compiled: &Compiled) -> String {
     let s = &compiled.stats;
     format!(
         "checked {} files: {} questions, {} errors, {} warnings\n  code checked: {}; not checked: {}; languages guessed: {}; formulas: {}",
-        compiled.banks.len(),
-        compiled.banks.iter().map(|b| b.questions().count()).sum::<usize>(),
+        compiled.checked.len(),
+        compiled.question_count(),
         compiled.count(Severity::Error),
         compiled.count(Severity::Warning),
         list(&s.checked),

@@ -16,6 +16,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod emit;
+pub mod fingerprint;
 pub mod init;
 pub mod load;
 pub mod lock;
@@ -33,23 +34,58 @@ use std::path::PathBuf;
 use anyhow::Result;
 use rayon::prelude::*;
 
+use serde::{Deserialize, Serialize};
+
 use diagnostic::{sort_diagnostics, Diagnostic, Severity};
-use load::Project;
+use load::{LoadedBank, Project};
 use model::Bank;
+use render::cache::RenderCache;
+use render::math::KatexMemo;
 use source::SourceFile;
 use validate::CodeStats;
 
 /// The result of loading, parsing and validating a set of banks.
 pub struct Compiled {
     pub sources: Vec<SourceFile>,
+    /// The parsed banks; empty when a build found nothing to do and parsed
+    /// nothing (`checked` still describes every bank).
     pub banks: Vec<Bank>,
+    /// What checking each bank found, in bank order.
+    pub checked: Vec<Checked>,
+    /// Every diagnostic (the configuration's and each bank's), sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    pub stats: CodeStats,
+}
+
+/// What parsing and validating one bank found. Builds keep it with the
+/// bank's fingerprint, so an unchanged bank is not checked again.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Checked {
+    pub questions: usize,
     pub diagnostics: Vec<Diagnostic>,
     pub stats: CodeStats,
 }
 
 impl Compiled {
+    /// Gathers per-bank results (with the configuration's diagnostics).
+    pub fn new(project: &Project, sources: Vec<SourceFile>, banks: Vec<Bank>, checked: Vec<Checked>) -> Compiled {
+        let mut diagnostics = project.diagnostics.clone();
+        let mut stats = CodeStats::default();
+        for bank in &checked {
+            diagnostics.extend(bank.diagnostics.iter().cloned());
+            stats.merge(bank.stats.clone());
+        }
+        sort_diagnostics(&mut diagnostics);
+        let sources = project.config_file.iter().cloned().chain(sources).collect();
+        Compiled { sources, banks, checked, diagnostics, stats }
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics.iter().filter(|d| d.severity == severity).count()
+    }
+
+    pub fn question_count(&self) -> usize {
+        self.checked.iter().map(|c| c.questions).sum()
     }
 }
 
@@ -57,40 +93,45 @@ impl Compiled {
 /// content folder when empty). Files are processed in parallel; the
 /// result is in path order.
 pub fn compile(project: &Project, paths: &[PathBuf]) -> Result<Compiled> {
-    compile_cached(project, paths, &render::cache::RenderCache::default())
+    compile_cached(project, paths, &RenderCache::default())
 }
 
 /// [`compile`] with a cache of check results (formulas KaTeX accepted or
 /// rejected before), so unchanged content is not checked again.
-pub fn compile_cached(project: &Project, paths: &[PathBuf], checks: &render::cache::RenderCache) -> Result<Compiled> {
+pub fn compile_cached(project: &Project, paths: &[PathBuf], checks: &RenderCache) -> Result<Compiled> {
+    let loaded = load::load_banks(&project.bank_roots(paths))?;
+    Ok(compile_loaded(project, loaded, checks, &KatexMemo::default(), |_| None))
+}
+
+/// Parses every loaded bank and validates those `known` has no result for
+/// (a bank `known` answers for is only parsed; its diagnostics are
+/// `known`'s). KaTeX's HTML for the formulas checked is left in `katex`.
+pub fn compile_loaded(
+    project: &Project,
+    loaded: Vec<LoadedBank>,
+    checks: &RenderCache,
+    katex: &KatexMemo,
+    known: impl Fn(&LoadedBank) -> Option<Checked> + Sync,
+) -> Compiled {
     let content_dir = project.content_dir();
-    let roots = if paths.is_empty() { vec![content_dir.clone()] } else { paths.to_vec() };
-    let files = load::discover_banks(&roots)?;
-    let per_file: Vec<(SourceFile, Bank, Vec<Diagnostic>, CodeStats)> = files
+    let per_file: Vec<(Bank, Checked)> = loaded
         .par_iter()
-        .map(|path| {
-            let (file, utf8_problem) = load::read_bank(path)?;
-            let id = load::default_bank_id(path, &content_dir);
-            let (bank, mut diagnostics) = parse::parse_bank(&file, &id, &project.config);
-            diagnostics.extend(utf8_problem);
-            let root = load::content_root_of(path, &content_dir);
-            let (found, stats) = validate::validate_bank(&file, &bank, &project.config, &root, checks);
+        .map(|loaded| {
+            let file = &loaded.file;
+            let id = load::default_bank_id(&file.path, &content_dir);
+            let (bank, mut diagnostics) = parse::parse_bank(file, &id, &project.config);
+            if let Some(checked) = known(loaded) {
+                return (bank, checked);
+            }
+            diagnostics.extend(loaded.utf8_problem.clone());
+            let root = load::content_root_of(&file.path, &content_dir);
+            let (found, stats) = validate::validate_bank(file, &bank, &project.config, &root, checks, katex);
             diagnostics.extend(found);
-            Ok((file, bank, diagnostics, stats))
+            sort_diagnostics(&mut diagnostics);
+            let questions = bank.questions().count();
+            (bank, Checked { questions, diagnostics, stats })
         })
-        .collect::<Result<_>>()?;
-    let mut compiled = Compiled {
-        sources: project.config_file.iter().cloned().collect(),
-        banks: Vec::new(),
-        diagnostics: project.diagnostics.clone(),
-        stats: CodeStats::default(),
-    };
-    for (file, bank, diagnostics, stats) in per_file {
-        compiled.sources.push(file);
-        compiled.banks.push(bank);
-        compiled.diagnostics.extend(diagnostics);
-        compiled.stats.merge(stats);
-    }
-    sort_diagnostics(&mut compiled.diagnostics);
-    Ok(compiled)
+        .collect();
+    let (banks, checked) = per_file.into_iter().unzip();
+    Compiled::new(project, loaded.into_iter().map(|l| l.file).collect(), banks, checked)
 }

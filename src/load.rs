@@ -28,6 +28,15 @@ impl Project {
     pub fn content_dir(&self) -> PathBuf {
         self.root.join(&self.config.content_dir)
     }
+
+    /// Where to look for banks: `paths`, or the content folder when empty.
+    pub fn bank_roots(&self, paths: &[PathBuf]) -> Vec<PathBuf> {
+        if paths.is_empty() {
+            vec![self.content_dir()]
+        } else {
+            paths.to_vec()
+        }
+    }
 }
 
 /// Finds the Markdown files under each path (a file or a folder), sorted
@@ -58,11 +67,27 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.')
 }
 
+/// A bank file as read from disk.
+pub struct LoadedBank {
+    pub file: SourceFile,
+    /// `invalid-utf8` when the bytes were not UTF-8 (the text is lossy).
+    pub utf8_problem: Option<Diagnostic>,
+    /// Hash of the file's bytes: what [`crate::fingerprint`] compares.
+    pub hash: String,
+}
+
+/// Reads the banks under `roots` in parallel, in path order.
+pub fn load_banks(roots: &[PathBuf]) -> Result<Vec<LoadedBank>> {
+    use rayon::prelude::*;
+    discover_banks(roots)?.par_iter().map(|path| read_bank(path)).collect()
+}
+
 /// Reads one bank. Invalid UTF-8 is replaced and reported (`invalid-utf8`).
-pub fn read_bank(path: &Path) -> Result<(SourceFile, Option<Diagnostic>)> {
+pub fn read_bank(path: &Path) -> Result<LoadedBank> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let hash = crate::fingerprint::hash_bytes(&bytes);
     match String::from_utf8(bytes) {
-        Ok(text) => Ok((SourceFile::new(path, text), None)),
+        Ok(text) => Ok(LoadedBank { file: SourceFile::new(path, text), utf8_problem: None, hash }),
         Err(err) => {
             let valid_up_to = err.utf8_error().valid_up_to();
             let file = SourceFile::new(path, String::from_utf8_lossy(err.as_bytes()).into_owned());
@@ -73,7 +98,7 @@ pub fn read_bank(path: &Path) -> Result<(SourceFile, Option<Diagnostic>)> {
                 Some(span),
                 "file is not valid UTF-8; invalid bytes were replaced with �",
             );
-            Ok((file, Some(diagnostic)))
+            Ok(LoadedBank { file, utf8_problem: Some(diagnostic), hash })
         }
     }
 }

@@ -4,7 +4,7 @@
 use std::ops::Range;
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One source file, its text, and where each line starts.
 #[derive(Debug, Clone)]
@@ -51,7 +51,7 @@ impl SourceFile {
 }
 
 /// A byte range of a source file with its human-readable start and end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Span {
     pub start: usize,
     pub end: usize,

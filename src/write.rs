@@ -2,7 +2,9 @@
 //! output folder; only when all of them succeed is each finished output
 //! (`site`, later `anki`, `print`) swapped into place. A failed build
 //! leaves the previous output untouched, and studymark never replaces a
-//! folder it did not create (it marks its own with [`MARKER`]).
+//! folder it did not create (it marks its own with [`MARKER`]). Files of
+//! banks that did not change are carried from the previous output into
+//! the staging folder by hard link ([`carry_over`]).
 
 use std::path::{Path, PathBuf};
 
@@ -46,6 +48,26 @@ fn swap_in(fresh: &Path, target: &Path) -> Result<()> {
     }
     std::fs::rename(fresh, target).with_context(|| format!("cannot move {} into place", target.display()))?;
     remove_if_exists(&old)
+}
+
+/// Links `files` (relative paths) of the previous `output` folder into the
+/// staging folder `fresh`, for banks that did not change. Hard links cost
+/// no copy and leave the old folder intact until the swap; a file already
+/// in `fresh` (an image another bank wrote) is kept.
+pub fn carry_over(output: &Path, fresh: &Path, files: &[String]) -> Result<()> {
+    for file in files {
+        let (from, to) = (output.join(file), fresh.join(file));
+        if to.exists() {
+            continue;
+        }
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        if std::fs::hard_link(&from, &to).is_err() {
+            std::fs::copy(&from, &to).with_context(|| format!("cannot copy {}", from.display()))?;
+        }
+    }
+    Ok(())
 }
 
 fn remove_if_exists(path: &Path) -> Result<()> {

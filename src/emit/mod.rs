@@ -1,6 +1,9 @@
 //! Emitters: each output is one module that reads the parsed and rendered
 //! model and writes into a folder it is given (a staging folder; see
-//! [`crate::write`]).
+//! [`crate::write`]). Every emitter is an [`Emitter`]: files that belong to
+//! no bank are written once per build, each bank's own files separately
+//! (in parallel, and only for banks that changed; see
+//! [`crate::fingerprint`]).
 
 pub mod anki;
 pub mod print;
@@ -12,7 +15,7 @@ use anyhow::Context;
 
 use crate::config::Config;
 use crate::model::Bank;
-use crate::render::media::MediaResolver;
+use crate::render::RenderedBank;
 use crate::theme::Theme;
 
 /// What every emitter reads.
@@ -20,9 +23,55 @@ pub struct EmitInput<'a> {
     pub config: &'a Config,
     /// The project folder; outputs name files relative to it.
     pub root: &'a std::path::Path,
+    /// Every bank of the build (also those not emitted again).
     pub banks: &'a [Bank],
-    pub media: &'a MediaResolver,
     pub theme: &'a Theme,
+}
+
+/// A bank's HTML: KaTeX math, and MathJax-ready math when the Anki decks
+/// use MathJax.
+pub struct BankHtml {
+    pub katex: RenderedBank,
+    pub mathjax: Option<RenderedBank>,
+}
+
+/// One output folder (`site`, `anki`, `print`).
+pub trait Emitter: Sync {
+    /// The folder's name under `output/`.
+    fn name(&self) -> &'static str;
+
+    /// What every bank's files depend on besides the bank itself; when it
+    /// changes, every bank is emitted again. Empty when nothing does.
+    fn layout(&self) -> String {
+        String::new()
+    }
+
+    /// Writes the files that belong to no bank (index, stylesheets, fonts)
+    /// into `out`; returns their paths relative to `out`.
+    fn write_shared(&self, out: &Path) -> anyhow::Result<Vec<String>>;
+
+    /// Writes one bank's files into `out`; returns their paths relative to
+    /// `out`. Called from several threads at once for different banks.
+    fn write_bank(&self, bank: &Bank, html: &BankHtml, out: &Path) -> anyhow::Result<Vec<String>>;
+}
+
+/// Copies a bank's images into `out/media/` under their content-hashed
+/// names; returns their paths relative to `out`. Banks that share an image
+/// may copy it at the same time: each copy goes to its own temporary file
+/// and is renamed into place.
+pub(crate) fn copy_media(bank: &Bank, html: &RenderedBank, out: &Path) -> anyhow::Result<Vec<String>> {
+    let mut written = Vec::new();
+    for (source, name) in &html.media {
+        let target = out.join("media").join(name);
+        if !target.is_file() {
+            let temporary = out.join("media").join(format!(".{name}.{}", bank.id));
+            std::fs::create_dir_all(out.join("media"))?;
+            std::fs::copy(source, &temporary).with_context(|| format!("cannot copy {}", source.display()))?;
+            std::fs::rename(&temporary, &target).with_context(|| format!("cannot write {}", target.display()))?;
+        }
+        written.push(format!("media/{name}"));
+    }
+    Ok(written)
 }
 
 /// Tera hides the cause of an error in its source chain.

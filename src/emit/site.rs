@@ -1,18 +1,19 @@
 //! The study website (`output/site/`).
 //!
-//! In order: load the Tera templates of the theme; copy the theme's static
-//! files and write the highlight stylesheet; write `index.html` and one
-//! page per bank (`<bank id>.html`); write the search index
-//! (`search-index.js`, a script so it loads from `file://`); copy images.
+//! Load the theme's Tera templates once; then the shared files: the
+//! theme's static files, the highlight stylesheet, `index.html` and
+//! `search-index.js` (the list of search index parts; scripts, so they
+//! load from `file://`); and per bank: its page (`<bank id>.html`), its
+//! images (`media/`) and its part of the search index (`search/<id>.js`).
 //! The context given to templates is documented in
 //! `docs/site-contract.md`.
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::Serialize;
 
-use super::{load_templates, tera_error, write, EmitInput};
+use super::{copy_media, load_templates, tera_error, write, BankHtml, EmitInput, Emitter};
 use crate::model::{option_letter, Bank, Difficulty, Question};
 use crate::render::highlight::site_highlight_css;
 use crate::render::markdown::mark_cloze;
@@ -79,41 +80,79 @@ struct ChoicePage<'a> {
     correct: bool,
 }
 
-/// Writes the site into `out`.
-pub fn emit_site(input: &EmitInput, rendered: &[RenderedBank], out: &Path) -> Result<()> {
-    let tera = load_templates(input.theme, "site", &TEMPLATES)?;
-    write_static(input, out)?;
-    let site = SiteInfo {
-        title: input.config.title.as_deref().unwrap_or("studymark"),
-        search: input.config.site.search,
-        generator: format!("studymark {}", env!("CARGO_PKG_VERSION")),
-    };
-    let links: Vec<BankLink> = input.banks.iter().map(bank_link).collect();
-    let mut context = tera::Context::new();
-    context.insert("site", &site);
-    context.insert("root", "");
-    context.insert("banks", &links);
-    write_page(&tera, "index.html", &context, &out.join("index.html"))?;
-    for (bank, rendered) in input.banks.iter().zip(rendered) {
-        context.insert("bank", &bank_page(bank, rendered));
-        write_page(&tera, "bank.html", &context, &out.join(page_url(bank)))?;
-    }
-    if input.config.site.search {
-        write(&out.join("search-index.js"), search_index(input.banks).as_bytes())?;
-    }
-    for (source, name) in input.media.files() {
-        let target = out.join("media").join(name);
-        std::fs::create_dir_all(out.join("media"))?;
-        std::fs::copy(&source, &target).with_context(|| format!("cannot copy {}", source.display()))?;
-    }
-    Ok(())
+/// The site: `index.html`, the search index and the theme's static files
+/// are shared; each bank has its page and images.
+pub struct SiteEmitter<'a> {
+    input: &'a EmitInput<'a>,
+    tera: tera::Tera,
+    /// Every page gets the list of banks (`docs/site-contract.md`).
+    context: tera::Context,
 }
 
-fn write_static(input: &EmitInput, out: &Path) -> Result<()> {
+impl<'a> SiteEmitter<'a> {
+    pub fn new(input: &'a EmitInput<'a>) -> Result<SiteEmitter<'a>> {
+        let tera = load_templates(input.theme, "site", &TEMPLATES)?;
+        let site = SiteInfo {
+            title: input.config.title.as_deref().unwrap_or("studymark"),
+            search: input.config.site.search,
+            generator: format!("studymark {}", env!("CARGO_PKG_VERSION")),
+        };
+        let links: Vec<BankLink> = input.banks.iter().map(bank_link).collect();
+        let mut context = tera::Context::new();
+        context.insert("site", &site);
+        context.insert("root", "");
+        context.insert("banks", &links);
+        Ok(SiteEmitter { input, tera, context })
+    }
+}
+
+impl Emitter for SiteEmitter<'_> {
+    fn name(&self) -> &'static str {
+        "site"
+    }
+
+    fn layout(&self) -> String {
+        self.context.get("banks").map(ToString::to_string).unwrap_or_default()
+    }
+
+    fn write_shared(&self, out: &Path) -> Result<Vec<String>> {
+        let mut written = write_static(self.input, out)?;
+        write_page(&self.tera, "index.html", &self.context, &out.join("index.html"))?;
+        written.push("index.html".into());
+        if self.input.config.site.search {
+            let parts: Vec<String> = self.input.banks.iter().map(search_part_url).collect();
+            let script = format!("window.studymarkSearch = {};\n", serde_json::json!({ "parts": parts }));
+            write(&out.join("search-index.js"), script.as_bytes())?;
+            written.push("search-index.js".into());
+        }
+        Ok(written)
+    }
+
+    fn write_bank(&self, bank: &Bank, html: &BankHtml, out: &Path) -> Result<Vec<String>> {
+        let mut context = self.context.clone();
+        context.insert("bank", &bank_page(bank, &html.katex));
+        let url = page_url(bank);
+        write_page(&self.tera, "bank.html", &context, &out.join(&url))?;
+        let mut written = copy_media(bank, &html.katex, out)?;
+        written.push(url);
+        if self.input.config.site.search {
+            let part = search_part_url(bank);
+            write(&out.join(&part), search_part(bank).as_bytes())?;
+            written.push(part);
+        }
+        Ok(written)
+    }
+}
+
+fn write_static(input: &EmitInput, out: &Path) -> Result<Vec<String>> {
+    let mut written = Vec::new();
     for (path, bytes) in input.theme.files_under("static") {
         write(&out.join(&path), &bytes)?;
+        written.push(path);
     }
-    write(&out.join("static/highlight.css"), site_highlight_css().as_bytes())
+    write(&out.join("static/highlight.css"), site_highlight_css().as_bytes())?;
+    written.push("static/highlight.css".into());
+    Ok(written)
 }
 
 fn write_page(tera: &tera::Tera, template: &str, context: &tera::Context, path: &Path) -> Result<()> {
@@ -201,23 +240,27 @@ fn difficulty_name(difficulty: Difficulty) -> &'static str {
     }
 }
 
-/// An elasticlunr index over the plain text of prompts and answers.
-/// Documents are not
-/// stored in the index: `docs` keeps only each prompt and bank title, for
-/// the result list.
-fn search_index(banks: &[Bank]) -> String {
+/// Where a bank's part of the search index is, relative to the site root.
+fn search_part_url(bank: &Bank) -> String {
+    format!("search/{}.js", bank.id)
+}
+
+/// A bank's part of the search index: an elasticlunr index over the plain
+/// text of its prompts and answers. Documents are not stored in the index:
+/// `docs` keeps only each prompt and the bank title, for the result list.
+/// Each bank has its own part, so a build that changes one bank indexes
+/// only that bank; `site.js` loads the parts when search is first used.
+fn search_part(bank: &Bank) -> String {
     let mut index = elasticlunr::IndexBuilder::new().save_docs(false).add_fields(&["title", "body"]).build();
     let mut docs = serde_json::Map::new();
-    for bank in banks {
-        for q in bank.questions() {
-            let reference = format!("{}#{}", page_url(bank), q.slug);
-            let body = [&q.context, &q.answer, &q.details].map(|r| r.plain.as_str()).join("\n");
-            index.add_doc(&reference, [q.prompt.plain.as_str(), body.as_str()]);
-            docs.insert(reference, serde_json::json!({ "title": q.prompt.plain.trim(), "bank": bank.title }));
-        }
+    for q in bank.questions() {
+        let reference = format!("{}#{}", page_url(bank), q.slug);
+        let body = [&q.context, &q.answer, &q.details].map(|r| r.plain.as_str()).join("\n");
+        index.add_doc(&reference, [q.prompt.plain.as_str(), body.as_str()]);
+        docs.insert(reference, serde_json::json!({ "title": q.prompt.plain.trim(), "bank": bank.title }));
     }
     format!(
-        "window.studymarkSearch = {{\"index\": {}, \"docs\": {}}};\n",
+        "(window.studymarkSearchParts = window.studymarkSearchParts || []).push({{\"index\": {}, \"docs\": {}}});\n",
         index.to_json(),
         serde_json::Value::Object(docs)
     )

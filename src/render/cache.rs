@@ -52,15 +52,28 @@ impl RenderCache {
 
     /// Writes the entries used by this build (stale ones are dropped).
     pub fn save(&self) -> Result<()> {
+        self.save_entries(false)
+    }
+
+    /// Writes the entries used by this build and those loaded: for a cache
+    /// shared by banks that were not all looked at (unchanged banks skip
+    /// validation), so their entries are not lost.
+    pub fn save_keeping_unused(&self) -> Result<()> {
+        self.save_entries(true)
+    }
+
+    fn save_entries(&self, keep_unused: bool) -> Result<()> {
         let Some(path) = &self.path else { return Ok(()) };
         let used = self.used.read().expect("cache lock");
-        if self.misses.load(Ordering::Relaxed) == 0 && used.len() == self.loaded.len() {
+        let dropped = !keep_unused && used.len() != self.loaded.len();
+        if self.misses.load(Ordering::Relaxed) == 0 && !dropped {
             return Ok(());
         }
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        let sorted: std::collections::BTreeMap<_, _> = used.iter().collect();
+        let kept = self.loaded.iter().filter(|_| keep_unused);
+        let sorted: std::collections::BTreeMap<_, _> = kept.chain(used.iter()).collect();
         std::fs::write(path, serde_json::to_vec(&sorted)?).with_context(|| format!("cannot write {}", path.display()))
     }
 }

@@ -97,8 +97,9 @@ fn cached_math(tex: &str, display: bool, ctx: &RenderContext) -> String {
         return format!("{open}{}{close}", escape(tex));
     }
     let mode = if display { "display" } else { "inline" };
-    ctx.cache
-        .get_or_render(&["math", KATEX_VERSION, mode, &ctx.macros_key, tex], || render_math(tex, display, ctx.macros))
+    ctx.cache.get_or_render(&["math", KATEX_VERSION, mode, &ctx.macros_key, tex], || {
+        render_math(tex, display, ctx.macros, ctx.katex)
+    })
 }
 
 fn render_code(source: &str, language: Option<&str>, ctx: &RenderContext) -> String {
@@ -183,9 +184,9 @@ mod tests {
     use super::*;
 
     fn render_with(markdown: &str, math: MathOutput) -> String {
-        let (cache, media) = context();
+        let (cache, media, katex) = context();
         let macros = Default::default();
-        let mut ctx = RenderContext::new(&cache, &media, std::path::Path::new("."), &macros);
+        let mut ctx = RenderContext::new(&cache, &media, &katex, std::path::Path::new("."), &macros);
         ctx.math = math;
         render_markdown(markdown, &[], &ctx)
     }

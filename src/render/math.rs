@@ -2,7 +2,8 @@
 //! per thread). A formula KaTeX rejects keeps its source visible, marked as
 //! an error; validation has already reported it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::RwLock;
 
 use super::highlight::escape;
 
@@ -20,9 +21,37 @@ pub fn katex_html(tex: &str, display: bool, macros: &BTreeMap<String, String>) -
     katex::render_with_opts(tex, &opts).map_err(|err| clean_message(&err.to_string()))
 }
 
+/// KaTeX results of this run: validation renders each formula to check
+/// it and leaves the HTML here, and rendering reads it, so a cold build
+/// runs KaTeX once per distinct formula (KaTeX is most of its time), even
+/// for a formula several banks use.
+#[derive(Default)]
+pub struct KatexMemo {
+    results: RwLock<HashMap<(String, bool), Result<String, String>>>,
+}
+
+impl KatexMemo {
+    /// KaTeX's error for the formula, if any; remembers the result.
+    pub fn check(&self, tex: &str, display: bool, macros: &BTreeMap<String, String>) -> Option<String> {
+        let result = self.render(tex, display, macros);
+        result.err()
+    }
+
+    /// The remembered result, or KaTeX's now (then remembered).
+    fn render(&self, tex: &str, display: bool, macros: &BTreeMap<String, String>) -> Result<String, String> {
+        let key = (tex.to_string(), display);
+        if let Some(known) = self.results.read().expect("katex memo").get(&key) {
+            return known.clone();
+        }
+        let result = katex_html(tex, display, macros);
+        self.results.write().expect("katex memo").insert(key, result.clone());
+        result
+    }
+}
+
 /// Renders one formula to HTML wrapped in a `.math` element.
-pub fn render_math(tex: &str, display: bool, macros: &BTreeMap<String, String>) -> String {
-    match katex_html(tex, display, macros) {
+pub fn render_math(tex: &str, display: bool, macros: &BTreeMap<String, String>, memo: &KatexMemo) -> String {
+    match memo.render(tex, display, macros) {
         Ok(html) if display => format!("<span class=\"math math-display\">{html}</span>"),
         Ok(html) => format!("<span class=\"math math-inline\">{html}</span>"),
         Err(message) => {
@@ -76,11 +105,11 @@ mod tests {
     #[test]
     fn renders_inline_display_and_errors() {
         let macros = BTreeMap::new();
-        let inline = render_math(r"\gamma", false, &macros);
+        let inline = render_math(r"\gamma", false, &macros, &KatexMemo::default());
         assert!(inline.starts_with("<span class=\"math math-inline\"><span class=\"katex\">"), "{inline}");
-        let display = render_math(r"\frac{a}{b}", true, &macros);
+        let display = render_math(r"\frac{a}{b}", true, &macros, &KatexMemo::default());
         assert!(display.contains("katex-display"), "{display}");
-        let broken = render_math(r"\frac{a}", false, &macros);
+        let broken = render_math(r"\frac{a}", false, &macros, &KatexMemo::default());
         assert!(broken.starts_with("<code class=\"math-error\""), "{broken}");
         assert!(broken.contains("$\\frac{a}$"), "{broken}");
     }

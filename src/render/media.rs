@@ -36,10 +36,7 @@ impl MediaResolver {
         if let Some(name) = files.get(&path) {
             return Some(format!("media/{name}"));
         }
-        let bytes = std::fs::read(&path).ok()?;
-        let hash: String = Sha256::digest(&bytes).iter().take(8).map(|b| format!("{b:02x}")).collect();
-        let ext = path.extension().map(|e| format!(".{}", e.to_string_lossy().to_lowercase())).unwrap_or_default();
-        let name = format!("{hash}{ext}");
+        let name = hashed_name(&path)?;
         files.insert(path, name.clone());
         Some(format!("media/{name}"))
     }
@@ -48,6 +45,15 @@ impl MediaResolver {
     pub fn files(&self) -> Vec<(PathBuf, String)> {
         self.files.lock().expect("media lock").iter().map(|(p, n)| (p.clone(), n.clone())).collect()
     }
+}
+
+/// The name an image is published under: a hash of its bytes and its
+/// extension (`3f2a….png`); `None` when it cannot be read.
+pub fn hashed_name(path: &Path) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    let hash: String = Sha256::digest(&bytes).iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let ext = path.extension().map(|e| format!(".{}", e.to_string_lossy().to_lowercase())).unwrap_or_default();
+    Some(format!("{hash}{ext}"))
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ pub mod math;
 pub mod media;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -20,6 +20,7 @@ use crate::config::Config;
 use crate::model::{Bank, Kind, Question, Rich};
 use cache::RenderCache;
 use markdown::render_markdown;
+use math::KatexMemo;
 use media::MediaResolver;
 
 /// How formulas come out: KaTeX HTML (the default), or TeX in `\(...\)` /
@@ -35,6 +36,7 @@ pub struct RenderContext<'a> {
     pub math: MathOutput,
     pub cache: &'a RenderCache,
     pub media: &'a MediaResolver,
+    pub katex: &'a KatexMemo,
     pub bank_dir: &'a Path,
     pub macros: &'a BTreeMap<String, String>,
     /// The macros as one string, part of every math cache key.
@@ -45,11 +47,12 @@ impl<'a> RenderContext<'a> {
     pub fn new(
         cache: &'a RenderCache,
         media: &'a MediaResolver,
+        katex: &'a KatexMemo,
         bank_dir: &'a Path,
         macros: &'a BTreeMap<String, String>,
     ) -> Self {
         let macros_key = serde_json::to_string(macros).unwrap_or_default();
-        RenderContext { math: MathOutput::Katex, cache, media, bank_dir, macros, macros_key }
+        RenderContext { math: MathOutput::Katex, cache, media, katex, bank_dir, macros, macros_key }
     }
 
     fn html(&self, rich: &Rich) -> String {
@@ -65,6 +68,8 @@ impl<'a> RenderContext<'a> {
 pub struct RenderedBank {
     pub intro: String,
     pub questions: Vec<RenderedQuestion>,
+    /// The images the HTML refers to: (source file, name under `media/`).
+    pub media: Vec<(PathBuf, String)>,
 }
 
 pub struct RenderedQuestion {
@@ -75,27 +80,24 @@ pub struct RenderedQuestion {
     pub details: String,
 }
 
-/// Renders every bank. Media found in the banks are in `media`.
-pub fn render_banks(
-    banks: &[Bank],
+/// Renders one bank, its questions in parallel. Images are resolved
+/// against the bank's folder and must stay inside `content_dir`.
+pub fn render_bank(
+    bank: &Bank,
     config: &Config,
-    media: &MediaResolver,
+    content_dir: &Path,
     cache: &RenderCache,
+    katex: &KatexMemo,
     math: MathOutput,
-) -> Vec<RenderedBank> {
-    banks
-        .iter()
-        .map(|bank| {
-            let bank_dir = bank.source_path.parent().unwrap_or(Path::new(""));
-            let mut ctx = RenderContext::new(cache, media, bank_dir, &config.math.macros);
-            ctx.math = math;
-            let questions: Vec<&Question> = bank.questions().collect();
-            RenderedBank {
-                intro: ctx.html(&bank.intro),
-                questions: questions.par_iter().map(|q| render_question(q, &ctx)).collect(),
-            }
-        })
-        .collect()
+) -> RenderedBank {
+    let media = MediaResolver::new(content_dir);
+    let bank_dir = bank.source_path.parent().unwrap_or(Path::new(""));
+    let mut ctx = RenderContext::new(cache, &media, katex, bank_dir, &config.math.macros);
+    ctx.math = math;
+    let questions: Vec<&Question> = bank.questions().collect();
+    let intro = ctx.html(&bank.intro);
+    let questions = questions.par_iter().map(|q| render_question(q, &ctx)).collect();
+    RenderedBank { intro, questions, media: media.files() }
 }
 
 fn render_question(question: &Question, ctx: &RenderContext) -> RenderedQuestion {
@@ -116,7 +118,7 @@ fn render_question(question: &Question, ctx: &RenderContext) -> RenderedQuestion
 pub(crate) mod tests {
     use super::*;
 
-    pub fn context() -> (RenderCache, MediaResolver) {
-        (RenderCache::default(), MediaResolver::new(Path::new(".")))
+    pub fn context() -> (RenderCache, MediaResolver, KatexMemo) {
+        (RenderCache::default(), MediaResolver::new(Path::new(".")), KatexMemo::default())
     }
 }

@@ -2,7 +2,8 @@
 //! one QuickJS context per thread, started lazily by the crate). A parse
 //! error carries KaTeX's message and points at the character KaTeX names.
 //! Each distinct formula is checked once per run, and not at all when the
-//! check cache (kept by `build` in `output/.cache/check.json`) knows it.
+//! check cache (kept by `build` in `output/.cache/check.json`) knows it;
+//! the HTML KaTeX made is left in the [`KatexMemo`] for rendering.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -11,7 +12,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Math;
 use crate::render::cache::RenderCache;
-use crate::render::math::{katex_html, KATEX_VERSION};
+use crate::render::math::{katex_html, KatexMemo, KATEX_VERSION};
 use crate::source::SourceFile;
 
 /// Checks formulas; returns one diagnostic per failing occurrence.
@@ -20,6 +21,7 @@ pub fn check_math(
     formulas: &[&Math],
     macros: &BTreeMap<String, String>,
     cache: &RenderCache,
+    katex: &KatexMemo,
 ) -> Vec<Diagnostic> {
     let mut distinct: Vec<(&str, bool)> = formulas.iter().map(|m| (m.tex.as_str(), m.display)).collect();
     distinct.sort_unstable();
@@ -31,7 +33,7 @@ pub fn check_math(
             let mode = if display { "display" } else { "inline" };
             // An empty entry means the formula is valid.
             let message = cache.get_or_render(&["math-check", KATEX_VERSION, mode, &macros_key, tex], || {
-                katex_error(tex, display, macros).unwrap_or_default()
+                katex.check(tex, display, macros).unwrap_or_default()
             });
             (!message.is_empty()).then_some(((tex, display), message))
         })
@@ -89,10 +91,12 @@ mod tests {
             |tex: &str, start| Math { tex: tex.into(), display: false, span: file.span(start..start + tex.len()) };
         let formulas = [math("x^{2}}", 1), math("y", 11)];
         let cache = RenderCache::default();
-        let found = check_math(&file, &formulas.iter().collect::<Vec<_>>(), &BTreeMap::new(), &cache);
+        let found =
+            check_math(&file, &formulas.iter().collect::<Vec<_>>(), &BTreeMap::new(), &cache, &KatexMemo::default());
         assert_eq!(found.len(), 1);
         assert_eq!(cache.counts(), (0, 2));
-        let again = check_math(&file, &formulas.iter().collect::<Vec<_>>(), &BTreeMap::new(), &cache);
+        let again =
+            check_math(&file, &formulas.iter().collect::<Vec<_>>(), &BTreeMap::new(), &cache, &KatexMemo::default());
         assert_eq!(again, found);
         assert_eq!(cache.counts(), (2, 2), "the second check runs no KaTeX");
     }

@@ -13,12 +13,13 @@ pub mod structure;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Bank, CodeBlock, LanguageSource, Math};
 use crate::render::cache::RenderCache;
+use crate::render::math::KatexMemo;
 use crate::source::SourceFile;
 
 /// A syntax error found in one code block, positioned inside the block.
@@ -32,7 +33,7 @@ pub struct CodeError {
 }
 
 /// Counts for the summary: what was checked and how languages were found.
-#[derive(Debug, Default, Clone, Serialize, PartialEq)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize, PartialEq)]
 pub struct CodeStats {
     /// Blocks whose syntax was checked, per language.
     pub checked: BTreeMap<String, usize>,
@@ -66,6 +67,7 @@ pub fn validate_bank(
     config: &Config,
     content_root: &Path,
     cache: &RenderCache,
+    katex: &KatexMemo,
 ) -> (Vec<Diagnostic>, CodeStats) {
     let fragments: Vec<&crate::model::Rich> =
         std::iter::once(&bank.intro).chain(bank.questions().flat_map(|q| q.fragments())).collect();
@@ -76,7 +78,7 @@ pub fn validate_bank(
     for block in &code {
         diagnostics.extend(check_block(file, block, &mut stats));
     }
-    diagnostics.extend(math::check_math(file, &formulas, &config.math.macros, cache));
+    diagnostics.extend(math::check_math(file, &formulas, &config.math.macros, cache, katex));
     (diagnostics, stats)
 }
 

@@ -7,6 +7,7 @@ mod diagnostics;
 mod e2e_anki;
 mod e2e_print;
 mod e2e_site;
+mod incremental;
 mod robustness;
 mod seed;
 mod styles;

@@ -2,12 +2,13 @@
 //!
 //! In order: build the note type CSS (the card CSS, KaTeX's CSS with its
 //! fonts renamed `_KaTeX_*.woff2` so Anki's media check keeps them, the
-//! highlight CSS with a `.nightMode` variant); stage the fonts and images
-//! as media under unique names; per bank, turn every question into a note
-//! of the Basic, Multiple choice or Cloze type ([`note_types`]) in the
+//! highlight CSS with a `.nightMode` variant); stage the fonts once as
+//! media. Then per bank (banks in parallel): turn every question into a
+//! note of the Basic, Multiple choice or Cloze type ([`note_types`]) in the
 //! bank's deck or its topic's subdeck (`Bank::Topic`), with a GUID from the
 //! question id and the modification time recorded in `studymark.lock`;
-//! write the package ([`package`], the only user of genanki-rs).
+//! stage its images under content-hashed names; write the package
+//! ([`package`], the only user of genanki-rs).
 
 mod note_types;
 mod package;
@@ -16,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use super::EmitInput;
+use super::{BankHtml, EmitInput, Emitter};
 use crate::config::MathEngine;
 use crate::lock::Lock;
 use crate::model::{Bank, Kind, Question, Topic};
@@ -31,26 +32,61 @@ pub fn anki_css(input: &EmitInput) -> String {
     format!("{}\n{}", katex.map(|css| katex_css_for_anki(&css)).unwrap_or_default(), anki_highlight_css())
 }
 
-/// Writes `<bank id>.apkg` for every bank into `out`.
-pub fn emit_anki(input: &EmitInput, rendered: &[RenderedBank], lock: &Lock, out: &Path, scratch: &Path) -> Result<()> {
-    let css = anki_css(input);
-    let types = note_types::note_types(&css);
-    let type_mods: Vec<(i64, i64)> =
-        note_type_hashes(&css).iter().map(|(id, _)| (*id, lock.note_type_changed(*id))).collect();
-    let media_dir = scratch.join("media");
-    std::fs::create_dir_all(&media_dir).with_context(|| format!("cannot create {}", media_dir.display()))?;
-    // MathJax cards need no KaTeX fonts.
-    let fonts = if input.config.anki.math == MathEngine::Katex { stage_fonts(input, &media_dir)? } else { Vec::new() };
-    let images = stage_images(input, &media_dir)?;
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    for (bank, html) in input.banks.iter().zip(rendered) {
-        let notes = bank_notes(bank, input.root, html, lock);
-        let used_images =
-            images.iter().filter(|(name, _)| notes.iter().any(|n| n.fields.iter().any(|f| f.contains(name.as_str()))));
-        let media: Vec<PathBuf> = fonts.iter().cloned().chain(used_images.map(|(_, path)| path.clone())).collect();
-        write_package(&out.join(format!("{}.apkg", bank.id)), &types, &type_mods, &notes, &media, scratch)?;
+/// The decks: the note types and KaTeX fonts are prepared once; each bank
+/// is one package.
+pub struct AnkiEmitter<'a> {
+    input: &'a EmitInput<'a>,
+    lock: &'a Lock,
+    note_types: [genanki_rs::Model; 3],
+    note_type_mods: Vec<(i64, i64)>,
+    /// Temporary files, inside the staging folder.
+    scratch: PathBuf,
+}
+
+impl<'a> AnkiEmitter<'a> {
+    pub fn new(input: &'a EmitInput<'a>, lock: &'a Lock, scratch: &Path) -> AnkiEmitter<'a> {
+        let css = anki_css(input);
+        let note_type_mods = note_type_hashes(&css).iter().map(|(id, _)| (*id, lock.note_type_changed(*id))).collect();
+        AnkiEmitter {
+            input,
+            lock,
+            note_types: note_types::note_types(&css),
+            note_type_mods,
+            scratch: scratch.to_path_buf(),
+        }
     }
-    Ok(())
+
+    fn fonts_dir(&self) -> PathBuf {
+        self.scratch.join("fonts")
+    }
+}
+
+impl Emitter for AnkiEmitter<'_> {
+    fn name(&self) -> &'static str {
+        "anki"
+    }
+
+    /// Stages the KaTeX fonts every package carries (none for MathJax).
+    fn write_shared(&self, out: &Path) -> Result<Vec<String>> {
+        std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+        if self.input.config.anki.math == MathEngine::Katex {
+            stage_fonts(self.input, &self.fonts_dir())?;
+        }
+        Ok(Vec::new())
+    }
+
+    fn write_bank(&self, bank: &Bank, html: &BankHtml, out: &Path) -> Result<Vec<String>> {
+        let html = html.mathjax.as_ref().unwrap_or(&html.katex);
+        let scratch = self.scratch.join(&bank.id);
+        std::fs::create_dir_all(&scratch).with_context(|| format!("cannot create {}", scratch.display()))?;
+        let notes = bank_notes(bank, self.input.root, html, self.lock);
+        let mut media = fonts_in(&self.fonts_dir())?;
+        media.extend(stage_images(html, &scratch)?);
+        let name = format!("{}.apkg", bank.id);
+        write_package(&out.join(&name), &self.note_types, &self.note_type_mods, &notes, &media, &scratch)?;
+        std::fs::remove_dir_all(&scratch).with_context(|| format!("cannot remove {}", scratch.display()))?;
+        Ok(vec![name])
+    }
 }
 
 fn bank_notes(bank: &Bank, root: &Path, html: &RenderedBank, lock: &Lock) -> Vec<NoteSpec> {
@@ -151,26 +187,33 @@ fn katex_css_for_anki(css: &str) -> String {
     out.replace("url(fonts/", "url(_")
 }
 
-fn stage_fonts(input: &EmitInput, media_dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut fonts = Vec::new();
+fn stage_fonts(input: &EmitInput, dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     for (path, bytes) in input.theme.files_under("static/katex/fonts") {
         let name = path.rsplit('/').next().unwrap_or_default();
         if name.ends_with(".woff2") {
-            let target = media_dir.join(format!("_{name}"));
-            std::fs::write(&target, &bytes)?;
-            fonts.push(target);
+            super::write(&dir.join(format!("_{name}")), &bytes)?;
         }
     }
+    Ok(())
+}
+
+/// The staged fonts, in name order (none when the folder is absent).
+fn fonts_in(dir: &Path) -> Result<Vec<PathBuf>> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Ok(Vec::new()) };
+    let mut fonts: Vec<PathBuf> = entries.map(|e| e.map(|e| e.path())).collect::<std::io::Result<_>>()?;
+    fonts.sort();
     Ok(fonts)
 }
 
-/// Copies images under their content-hashed names; returns (name, path).
-fn stage_images(input: &EmitInput, media_dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+/// Copies the images the bank's notes show under their content-hashed
+/// names (Anki's media folder is flat).
+fn stage_images(html: &RenderedBank, dir: &Path) -> Result<Vec<PathBuf>> {
     let mut images = Vec::new();
-    for (source, name) in input.media.files() {
-        let target = media_dir.join(&name);
-        std::fs::copy(&source, &target).with_context(|| format!("cannot copy {}", source.display()))?;
-        images.push((name, target));
+    for (source, name) in &html.media {
+        let target = dir.join(name);
+        std::fs::copy(source, &target).with_context(|| format!("cannot copy {}", source.display()))?;
+        images.push(target);
     }
     Ok(images)
 }

@@ -14,6 +14,7 @@
 //!
 //! All of genanki-rs's API is used here and nowhere else.
 
+use std::collections::hash_map::{Entry, HashMap};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -49,24 +50,33 @@ pub fn write_package(
     scratch: &Path,
 ) -> Result<()> {
     let mut decks: BTreeMap<&str, Deck> = BTreeMap::new();
+    // genanki-rs compiles several regexes in `Note::new` (0.4 has no cache):
+    // notes with the same type and placeholders are clones of one.
+    let mut prototypes: HashMap<(usize, Vec<String>), Note> = HashMap::new();
     for note in notes {
         // genanki-rs prints a warning for HTML it does not like (KaTeX's
         // SVG) on stdout: it gets placeholders that yield the same cards,
         // and the real fields go in when post-processing.
         let placeholders: Vec<String> = note.fields.iter().map(|f| cloze_placeholder(f)).collect();
-        let fields: Vec<&str> = placeholders.iter().map(String::as_str).collect();
-        let model = note_types.get(note.note_type).ok_or_else(|| anyhow!("unknown note type"))?.clone();
-        let built = Note::new(model, fields)
-            .map_err(|e| anyhow!("note {}: {e}", note.guid))?
-            .guid(&note.guid)
-            .tags(note.tags.iter().map(String::as_str));
+        let prototype = match prototypes.entry((note.note_type, placeholders)) {
+            Entry::Occupied(entry) => entry.get().clone(),
+            Entry::Vacant(entry) => {
+                let model = note_types.get(note.note_type).ok_or_else(|| anyhow!("unknown note type"))?.clone();
+                let fields: Vec<&str> = entry.key().1.iter().map(String::as_str).collect();
+                let built = Note::new(model, fields).map_err(|e| anyhow!("note {}: {e}", note.guid))?;
+                entry.insert(built).clone()
+            }
+        };
+        let built = prototype.guid(&note.guid).tags(note.tags.iter().map(String::as_str));
         decks.entry(&note.deck).or_insert_with(|| Deck::new(deck_id(&note.deck), &note.deck, "")).add_note(built);
     }
-    let media: Vec<&str> = media.iter().filter_map(|p| p.to_str()).collect();
     let raw = scratch.join("genanki.apkg");
-    let mut package = Package::new(decks.into_values().collect(), media).map_err(|e| anyhow!("{e}"))?;
+    // Media go straight into the final zip (`write_zip`): genanki-rs would
+    // compress fonts only for them to be read back.
+    let mut package = Package::new(decks.into_values().collect(), Vec::new()).map_err(|e| anyhow!("{e}"))?;
     package.write_to_file_timestamp(raw.to_str().unwrap_or_default(), PACKAGE_TIMESTAMP).map_err(|e| anyhow!("{e}"))?;
-    postprocess(&raw, path, notes, note_type_mods, scratch).with_context(|| format!("cannot write {}", path.display()))
+    postprocess(&raw, path, notes, note_type_mods, media, scratch)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// A stable deck id from the deck's name.
@@ -96,6 +106,7 @@ fn postprocess(
     out: &Path,
     notes: &[NoteSpec],
     note_type_mods: &[(i64, i64)],
+    media: &[PathBuf],
     scratch: &Path,
 ) -> Result<()> {
     let mut archive = zip::ZipArchive::new(std::fs::File::open(raw)?)?;
@@ -127,8 +138,7 @@ fn postprocess(
         conn.execute("VACUUM INTO ?", params![vacuumed.to_string_lossy()])?;
     }
     let db = std::fs::read(&vacuumed)?;
-    let media = read_media(&mut archive)?;
-    write_zip(out, &db, &media)?;
+    write_zip(out, &db, &read_media(media)?)?;
     std::fs::remove_file(&db_path)?;
     std::fs::remove_file(&vacuumed)?;
     std::fs::remove_file(raw)?;
@@ -169,16 +179,12 @@ fn sort_collection_json(conn: &Connection, note_type_mods: &[(i64, i64)]) -> Res
     Ok(())
 }
 
-/// Media files by name.
-fn read_media(archive: &mut zip::ZipArchive<std::fs::File>) -> Result<BTreeMap<String, Vec<u8>>> {
-    let mut index = String::new();
-    archive.by_name("media")?.read_to_string(&mut index)?;
-    let index: BTreeMap<String, String> = serde_json::from_str(&index)?;
+/// Media files by name (their file names are already unique).
+fn read_media(paths: &[PathBuf]) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut media = BTreeMap::new();
-    for (entry, name) in index {
-        let mut bytes = Vec::new();
-        archive.by_name(&entry)?.read_to_end(&mut bytes)?;
-        media.insert(name, bytes);
+    for path in paths {
+        let name = path.file_name().ok_or_else(|| anyhow!("media without a name"))?.to_string_lossy().into_owned();
+        media.insert(name, std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?);
     }
     Ok(media)
 }
@@ -195,8 +201,11 @@ fn write_zip(out: &Path, db: &[u8], media: &BTreeMap<String, Vec<u8>>) -> Result
     let index: BTreeMap<String, &String> = media.keys().enumerate().map(|(i, name)| (i.to_string(), name)).collect();
     zip.start_file("media", options)?;
     zip.write_all(serde_json::to_string(&index)?.as_bytes())?;
+    // Fonts (woff2) and images are compressed already: deflating them
+    // again costs time and saves nothing.
+    let stored = options.compression_method(zip::CompressionMethod::Stored);
     for (i, bytes) in media.values().enumerate() {
-        zip.start_file(i.to_string(), options)?;
+        zip.start_file(i.to_string(), stored)?;
         zip.write_all(bytes)?;
     }
     zip.finish()?;

@@ -9,16 +9,18 @@
 //! `@page` sets the paper, margins, running header and "3 / 12" page
 //! numbers. `[print] answers` picks `end` (worksheet + key), `inline`
 //! (answers under each question) or `none`. [`pdf`] prints them to PDF.
+//! Shared by every bank: the KaTeX fonts; each bank's pages are written
+//! on their own (banks in parallel).
 
 mod cards;
 pub mod pdf;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::Serialize;
 
-use super::{load_templates, EmitInput};
+use super::{load_templates, BankHtml, EmitInput, Emitter};
 use crate::config::{AnswerPlacement, Paper};
 use crate::lock::Lock;
 use crate::model::{option_letter, Bank, Kind, Question};
@@ -82,34 +84,80 @@ pub fn page_names(bank: &Bank, answers: AnswerPlacement) -> Vec<String> {
     names
 }
 
-/// Writes every bank's handouts into `out`.
-pub fn emit_print(input: &EmitInput, rendered: &[RenderedBank], lock: &Lock, out: &Path) -> Result<()> {
-    let tera = load_templates(input.theme, "print", &TEMPLATES)?;
-    let print = &input.config.print;
-    let css = stylesheet(input);
-    copy_assets(input, out)?;
-    for (bank, html) in input.banks.iter().zip(rendered) {
-        let bank_page = print_bank(bank, html, lock);
+/// The handouts: the stylesheet and KaTeX fonts are shared, each bank has
+/// its pages (and, with a browser, their PDFs).
+pub struct PrintEmitter<'a> {
+    input: &'a EmitInput<'a>,
+    lock: &'a Lock,
+    tera: tera::Tera,
+    css: String,
+    /// Chromium or Chrome, for `build --pdf`.
+    browser: Option<PathBuf>,
+    /// Browser profiles go here, one per bank (inside the staging folder).
+    scratch: PathBuf,
+}
+
+impl<'a> PrintEmitter<'a> {
+    pub fn new(
+        input: &'a EmitInput<'a>,
+        lock: &'a Lock,
+        browser: Option<PathBuf>,
+        scratch: &Path,
+    ) -> Result<PrintEmitter<'a>> {
+        let tera = load_templates(input.theme, "print", &TEMPLATES)?;
+        let css = stylesheet(input);
+        Ok(PrintEmitter { input, lock, tera, css, browser, scratch: scratch.to_path_buf() })
+    }
+}
+
+impl Emitter for PrintEmitter<'_> {
+    fn name(&self) -> &'static str {
+        "print"
+    }
+
+    fn write_shared(&self, out: &Path) -> Result<Vec<String>> {
+        let mut written = Vec::new();
+        for (path, bytes) in self.input.theme.files_under("static/katex/fonts") {
+            super::write(&out.join(&path), &bytes)?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+
+    fn write_bank(&self, bank: &Bank, html: &BankHtml, out: &Path) -> Result<Vec<String>> {
+        let html = &html.katex;
+        let print = &self.input.config.print;
         let mut context = tera::Context::new();
-        context.insert("bank", &bank_page);
-        context.insert("css", &css);
+        context.insert("bank", &print_bank(bank, html, self.lock));
+        context.insert("css", &self.css);
         context.insert("answer_lines", &print.answer_lines);
         context.insert("inline_answers", &(print.answers == AnswerPlacement::Inline));
         context.insert("page", &page_info(&bank.title, print.paper, "18mm 16mm 20mm"));
         let names = page_names(bank, print.answers);
-        render(&tera, "worksheet.html", &context, &out.join(&names[0]))?;
+        render(&self.tera, "worksheet.html", &context, &out.join(&names[0]))?;
         if print.answers == AnswerPlacement::End {
-            render(&tera, "answers.html", &context, &out.join(&names[1]))?;
+            render(&self.tera, "answers.html", &context, &out.join(&names[1]))?;
         }
         if print.answers != AnswerPlacement::None {
             let sides: Vec<CardSides> = numbered(bank, html).map(|(n, q, h)| card_sides(n, q, h)).collect();
             context.insert("sheets", &cards::layout(&sides, print.paper));
             context.insert("grid", &cards::grid(print.paper));
             context.insert("page", &page_info(&bank.title, print.paper, &cards::sheet_margin()));
-            render(&tera, "cards.html", &context, &out.join(names.last().expect("cards page")))?;
+            render(&self.tera, "cards.html", &context, &out.join(names.last().expect("cards page")))?;
         }
+        let mut written = super::copy_media(bank, html, out)?;
+        if let Some(browser) = &self.browser {
+            let profile = self.scratch.join(format!("chromium-{}", bank.id));
+            for name in &names {
+                let page = out.join(name);
+                pdf::print_to_pdf(browser, &page, &page.with_extension("pdf"), &profile)?;
+                written.push(Path::new(name).with_extension("pdf").to_string_lossy().into_owned());
+            }
+            let _ = std::fs::remove_dir_all(&profile);
+        }
+        written.extend(names);
+        Ok(written)
     }
-    Ok(())
 }
 
 fn render(tera: &tera::Tera, template: &str, context: &tera::Context, path: &Path) -> Result<()> {
@@ -128,18 +176,6 @@ fn stylesheet(input: &EmitInput) -> String {
         file("static/print.css"),
         print_highlight_css()
     )
-}
-
-fn copy_assets(input: &EmitInput, out: &Path) -> Result<()> {
-    for (path, bytes) in input.theme.files_under("static/katex/fonts") {
-        super::write(&out.join(&path), &bytes)?;
-    }
-    for (source, name) in input.media.files() {
-        std::fs::create_dir_all(out.join("media"))?;
-        std::fs::copy(&source, out.join("media").join(&name))
-            .with_context(|| format!("cannot copy {}", source.display()))?;
-    }
-    Ok(())
 }
 
 fn page_info(title: &str, paper: Paper, margin: &str) -> PageInfo {

@@ -144,23 +144,54 @@
     var status = $("#search-status");
     if (!input || !list) return;
 
-    var index = null;
-    var docs = {};
+    // The index comes in parts, one script per bank (search-index.js
+    // lists them); they load when search is first used.
+    var parts = null;
     var failed = false;
-    function load() {
-      if (index || failed) return index;
+    var loading = false;
+    function load(then) {
+      if (parts || failed || loading) return parts;
       var data = window.studymarkSearch;
-      if (!data || !data.index || typeof window.elasticlunr === "undefined") {
+      if (!data || !data.parts || typeof window.elasticlunr === "undefined") {
         failed = true;
         return null;
       }
-      try {
-        index = window.elasticlunr.Index.load(data.index);
-        docs = data.docs || {};
-      } catch (e) {
-        failed = true;
+      loading = true;
+      window.studymarkSearchParts = window.studymarkSearchParts || [];
+      var pending = data.parts.length + 1;
+      function loaded() {
+        if (--pending > 0) return;
+        loading = false;
+        try {
+          parts = window.studymarkSearchParts.map(function (part) {
+            return { index: window.elasticlunr.Index.load(part.index), docs: part.docs || {} };
+          });
+        } catch (e) {
+          failed = true;
+        }
+        then();
       }
-      return index;
+      data.parts.forEach(function (src) {
+        var script = doc.createElement("script");
+        script.src = root + src;
+        script.onload = loaded;
+        script.onerror = function () { failed = true; loaded(); };
+        doc.head.appendChild(script);
+      });
+      loaded();
+      return null;
+    }
+
+    // Every part's hits, best first (scores are per part, close enough to
+    // rank across banks).
+    function search(q) {
+      var hits = [];
+      parts.forEach(function (part) {
+        part.index.search(q, { bool: "OR", expand: true }).forEach(function (hit) {
+          hits.push({ ref: hit.ref, score: hit.score, doc: part.docs[hit.ref] });
+        });
+      });
+      return hits.sort(function (a, b) { return b.score - a.score; });
     }
 
     function show(open) {
@@ -173,13 +204,15 @@
       list.textContent = "";
       if (!q) { status.textContent = ""; show(false); return; }
       show(true);
-      var idx = load();
-      if (!idx) { status.textContent = "Search is unavailable (search-index.js did not load)."; return; }
-      var hits = idx.search(q, { bool: "OR", expand: true });
+      if (!load(run)) {
+        status.textContent = failed ? "Search is unavailable (the search index did not load)." : "Loading the search index\u2026";
+        return;
+      }
+      var hits = search(q);
       if (!hits.length) { status.textContent = "No questions match \u201c" + q + "\u201d."; return; }
       status.textContent = hits.length === 1 ? "1 question" : hits.length + " questions" + (hits.length > 20 ? ", showing the first 20" : "");
       hits.slice(0, 20).forEach(function (hit) {
-        var d = docs[hit.ref] || { title: hit.ref, bank: "" };
+        var d = hit.doc || { title: hit.ref, bank: "" };
         var li = doc.createElement("li");
         var a = doc.createElement("a");
         a.href = root + hit.ref;

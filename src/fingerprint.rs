@@ -1,0 +1,248 @@
+//! Fingerprints: what the last successful build was made from, so the
+//! next one does only what changed.
+//!
+//! In order:
+//! 1. every bank file is hashed as it is read ([`crate::load`]), and so are
+//!    the inputs every bank shares ([`shared_key`]: studymark itself, the
+//!    configuration, the user theme) and, per output, `studymark.lock` and
+//!    the output's options ([`output_key`]);
+//! 2. [`Fingerprints::known`]: a bank whose bytes, images and shared inputs
+//!    are unchanged is not validated again; its diagnostics are replayed;
+//! 3. [`Fingerprints::up_to_date`]: when every bank of every selected
+//!    output is unchanged and every file the last build wrote is still
+//!    there, the build stops before parsing anything;
+//! 4. otherwise, after parsing, [`Fingerprints::clean_files`] says per
+//!    output which banks are clean: they are neither rendered nor emitted,
+//!    their files are carried into the new output by hard link;
+//! 5. a successful build writes the new fingerprints
+//!    (`output/.cache/fingerprints.json`). A failed build leaves them, like
+//!    the output, as they were.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::load::{LoadedBank, Project};
+use crate::render::media::hashed_name;
+use crate::Checked;
+
+/// Where fingerprints live, relative to the output folder.
+pub const FINGERPRINTS_FILE: &str = ".cache/fingerprints.json";
+
+/// Bumped when the file's meaning changes; an older file is ignored.
+const FORMAT: u32 = 1;
+
+/// A short hex hash of some bytes (BLAKE3: hashing every bank on every
+/// build must cost next to nothing).
+pub fn hash_bytes(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex()[..32].to_string()
+}
+
+/// Hashes length-prefixed parts, so `["ab", "c"]` differs from `["a", "bc"]`.
+fn hash_parts<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
+    let mut hasher = blake3::Hasher::new();
+    for part in parts {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    hasher.finalize().to_hex()[..32].to_string()
+}
+
+/// What every bank's outputs depend on besides the bank: studymark itself
+/// (its version, and the executable's size and time, so a rebuilt binary
+/// with a changed template or emitter never reuses old output), the
+/// configuration file and every file of the user theme.
+pub fn shared_key(project: &Project) -> String {
+    let exe = std::env::current_exe().and_then(std::fs::metadata).ok();
+    let modified = exe.as_ref().and_then(|m| m.modified().ok()).and_then(|t| t.duration_since(UNIX_EPOCH).ok());
+    let identity = format!(
+        "{FORMAT} studymark {} {:?} {:?}",
+        env!("CARGO_PKG_VERSION"),
+        exe.as_ref().map(std::fs::Metadata::len),
+        modified
+    );
+    let config = project.config_file.as_ref().map(|f| f.text.as_bytes()).unwrap_or_default();
+    let mut parts =
+        vec![identity.into_bytes(), config.to_vec(), project.content_dir().to_string_lossy().as_bytes().to_vec()];
+    if let Some(theme) = &project.config.theme {
+        let root = project.root.join(theme);
+        for entry in walkdir::WalkDir::new(&root).sort_by_file_name().into_iter().filter_map(Result::ok) {
+            if entry.file_type().is_file() {
+                parts.push(entry.path().to_string_lossy().as_bytes().to_vec());
+                parts.push(std::fs::read(entry.path()).unwrap_or_default());
+            }
+        }
+    }
+    hash_parts(parts.iter().map(Vec::as_slice))
+}
+
+/// What one output's files depend on besides the banks: the shared inputs,
+/// the lock (ids and modification times) and the output's options.
+pub fn output_key(shared: &str, lock: Option<&[u8]>, output: &str, options: &str) -> String {
+    hash_parts([shared.as_bytes(), lock.unwrap_or_default(), output.as_bytes(), options.as_bytes()])
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Fingerprints {
+    format: u32,
+    /// [`shared_key`] of the build that checked the sources.
+    shared: String,
+    /// Per bank file (as displayed): what it was and what checking found.
+    sources: BTreeMap<PathBuf, SourceRecord>,
+    /// Per output folder name (`site`, `anki`, `print`).
+    outputs: BTreeMap<String, OutputRecord>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SourceRecord {
+    hash: String,
+    /// The bank id the file had.
+    bank: String,
+    /// Images the bank showed: source file → content-hashed name.
+    images: BTreeMap<PathBuf, String>,
+    checked: Checked,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct OutputRecord {
+    /// [`output_key`] when it was written.
+    key: String,
+    /// What every bank's files depended on in this output (for the site,
+    /// the list of banks every page gets).
+    layout: String,
+    /// Files that belong to no bank (index, stylesheets, fonts), relative
+    /// to the output's folder.
+    shared_files: Vec<String>,
+    /// Per bank id: the hash of its source and the files it wrote.
+    banks: BTreeMap<String, BankRecord>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BankRecord {
+    hash: String,
+    files: Vec<String>,
+}
+
+impl Fingerprints {
+    /// The fingerprints of the last successful build into `out`; empty
+    /// when there are none or they cannot be read (that only costs time).
+    pub fn read(out: &Path) -> Fingerprints {
+        let read = std::fs::read(out.join(FINGERPRINTS_FILE)).ok();
+        let fingerprints: Option<Fingerprints> = read.and_then(|bytes| serde_json::from_slice(&bytes).ok());
+        fingerprints.filter(|f| f.format == FORMAT).unwrap_or_default()
+    }
+
+    /// What checking found last time, when the bank and its images are
+    /// unchanged and it was checked with the same shared inputs.
+    pub fn known(&self, shared: &str, bank: &LoadedBank) -> Option<&SourceRecord> {
+        let record = self.sources.get(&bank.file.path)?;
+        let unchanged = self.shared == shared
+            && record.hash == bank.hash
+            && record.images.iter().all(|(path, name)| hashed_name(path).as_deref() == Some(name.as_str()));
+        unchanged.then_some(record)
+    }
+
+    /// The files to carry over for a clean bank of `output` (one whose
+    /// source, output key and layout are unchanged and whose files are all
+    /// still in `folder`), or `None` when the bank must be emitted.
+    pub fn clean_files(
+        &self,
+        output: &str,
+        key: &str,
+        layout: &str,
+        bank: &str,
+        hash: &str,
+        folder: &Path,
+    ) -> Option<&[String]> {
+        let record = self.outputs.get(output).filter(|r| r.key == key && r.layout == layout)?;
+        let bank = record.banks.get(bank).filter(|b| b.hash == hash)?;
+        bank.files.iter().all(|file| folder.join(file).is_file()).then_some(bank.files.as_slice())
+    }
+
+    /// Every bank's replayed results when nothing needs doing: every bank
+    /// is known, and every selected output (name, key) has exactly these
+    /// banks, unchanged, with all its files in `out/<name>/`.
+    pub fn up_to_date(
+        &self,
+        known: &[Option<&SourceRecord>],
+        banks: &[LoadedBank],
+        outputs: &[(&str, String)],
+        out: &Path,
+    ) -> Option<Vec<Checked>> {
+        let records: Vec<&SourceRecord> = known.iter().copied().collect::<Option<_>>()?;
+        for (name, key) in outputs {
+            let record = self.outputs.get(*name).filter(|r| &r.key == key && r.banks.len() == banks.len())?;
+            let folder = out.join(name);
+            if !record.shared_files.iter().all(|file| folder.join(file).is_file()) {
+                return None;
+            }
+            for (source, loaded) in records.iter().zip(banks) {
+                let bank = record.banks.get(&source.bank).filter(|b| b.hash == loaded.hash)?;
+                if !bank.files.iter().all(|file| folder.join(file).is_file()) {
+                    return None;
+                }
+            }
+        }
+        Some(records.into_iter().map(|r| r.checked.clone()).collect())
+    }
+
+    /// The fingerprints of a build that just succeeded: `sources` are the
+    /// banks it saw, `written` the outputs it wrote (outputs it did not
+    /// build keep their old record).
+    pub fn after_build(
+        &self,
+        shared: &str,
+        sources: Vec<(PathBuf, SourceRecord)>,
+        written: Vec<(String, OutputRecord)>,
+    ) -> Fingerprints {
+        let mut outputs = self.outputs.clone();
+        outputs.extend(written);
+        Fingerprints { format: FORMAT, shared: shared.to_string(), sources: sources.into_iter().collect(), outputs }
+    }
+
+    /// Writes the fingerprints into `out` through a temporary file.
+    pub fn write(&self, out: &Path) -> Result<()> {
+        let path = out.join(FINGERPRINTS_FILE);
+        let temporary = path.with_extension("json.tmp");
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&temporary, serde_json::to_vec(self)?)
+            .with_context(|| format!("cannot write {}", temporary.display()))?;
+        std::fs::rename(&temporary, &path).with_context(|| format!("cannot write {}", path.display()))
+    }
+}
+
+impl SourceRecord {
+    pub fn new(hash: &str, bank: &str, images: BTreeMap<PathBuf, String>, checked: Checked) -> SourceRecord {
+        SourceRecord { hash: hash.to_string(), bank: bank.to_string(), images, checked }
+    }
+
+    pub fn checked(&self) -> &Checked {
+        &self.checked
+    }
+
+    pub fn images(&self) -> &BTreeMap<PathBuf, String> {
+        &self.images
+    }
+}
+
+impl OutputRecord {
+    pub fn new(key: &str, layout: &str, shared_files: Vec<String>, banks: HashMap<String, BankRecord>) -> OutputRecord {
+        OutputRecord {
+            key: key.to_string(),
+            layout: layout.to_string(),
+            shared_files,
+            banks: banks.into_iter().collect(),
+        }
+    }
+}
+
+impl BankRecord {
+    pub fn new(hash: &str, files: Vec<String>) -> BankRecord {
+        BankRecord { hash: hash.to_string(), files }
+    }
+}
