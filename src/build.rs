@@ -29,6 +29,7 @@ use crate::fingerprint::{output_key, shared_key, BankRecord, Fingerprints, Outpu
 use crate::load::{load_banks, Project};
 use crate::lock::{update_lock, Lock, LOCK_FILE};
 use crate::model::Bank;
+use crate::progress::Progress;
 use crate::render::math::KatexMemo;
 use crate::render::{cache::RenderCache, render_bank, MathOutput};
 use crate::theme::Theme;
@@ -47,6 +48,8 @@ pub struct BuildOptions {
     pub print: bool,
     /// Also print the handouts to PDF with a local Chromium.
     pub pdf: bool,
+    /// Where to show progress ([`Progress::hidden`] for none).
+    pub progress: Progress,
 }
 
 pub struct BuildReport {
@@ -55,8 +58,8 @@ pub struct BuildReport {
     pub output: Option<PathBuf>,
     /// Why the build failed, when it was not content errors.
     pub failure: Option<String>,
-    /// Banks emitted again, and banks whose files were carried over.
-    pub emitted: usize,
+    /// Ids of the banks emitted again; the others were carried over.
+    pub emitted: Vec<String>,
     pub unchanged: usize,
     /// Math and code fragments rendered now, and those taken from the cache.
     pub rendered: usize,
@@ -102,7 +105,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
     let hashes: Vec<String> = loaded.iter().map(|bank| bank.hash.clone()).collect();
     let checks = RenderCache::open(&out.join(".cache/check.json"));
     let katex = KatexMemo::default();
-    let mut compiled = compile_loaded(project, loaded, &checks, &katex, |bank| {
+    let mut compiled = compile_loaded(project, loaded, &checks, &katex, &options.progress, |bank| {
         known.get(&bank.file.path).map(|r| r.checked().clone())
     });
     timings.push(("load, parse, validate", started.elapsed()));
@@ -145,6 +148,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
         hashes: &hashes,
         out: &out,
         katex: &katex,
+        progress: &options.progress,
     };
     let mut emitted = None;
     write_outputs(&out, &outputs.names(), |staging| {
@@ -170,10 +174,11 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
     baseline.fingerprints.after_build(&baseline.shared, sources, written).write(&out)?;
     remove_stale_render_caches(&out, &compiled.banks);
     timings.push(("save caches", started.elapsed()));
-    let (emitted_banks, rendered, cached) = (emitted.images.len(), emitted.rendered, emitted.cached);
+    let (rendered, cached) = (emitted.rendered, emitted.cached);
+    let emitted: Vec<String> = emitted.images.keys().map(|&i| compiled.banks[i].id.clone()).collect();
     Ok(BuildReport {
-        emitted: emitted_banks,
-        unchanged: compiled.banks.len() - emitted_banks,
+        unchanged: compiled.banks.len() - emitted.len(),
+        emitted,
         rendered,
         cached,
         output: Some(out),
@@ -183,7 +188,16 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
 
 impl BuildReport {
     fn failed(compiled: Compiled, failure: Option<String>, timings: Vec<(&'static str, Duration)>) -> Self {
-        BuildReport { compiled, output: None, failure, emitted: 0, unchanged: 0, rendered: 0, cached: 0, timings }
+        BuildReport {
+            compiled,
+            output: None,
+            failure,
+            emitted: Vec::new(),
+            unchanged: 0,
+            rendered: 0,
+            cached: 0,
+            timings,
+        }
     }
 
     fn content_failed(compiled: &Compiled, options: &BuildOptions) -> bool {
@@ -239,6 +253,7 @@ struct EmitJob<'a> {
     hashes: &'a [String],
     out: &'a Path,
     katex: &'a KatexMemo,
+    progress: &'a Progress,
 }
 
 /// What emitting did, for the report and the fingerprints.
@@ -282,6 +297,7 @@ impl EmitJob<'_> {
             outputs.push(OutputFiles { name: emitter.name(), layout: emitter.layout(), shared, banks });
         }
         let dirty: Vec<usize> = (0..banks.len()).filter(|&i| clean.iter().any(|c| c[i].is_none())).collect();
+        self.progress.stage("emitting", dirty.len());
         let results: Vec<BankEmitted> = dirty
             .par_iter()
             .map(|&i| {
@@ -367,6 +383,7 @@ impl EmitJob<'_> {
         cache.save()?;
         let images = html.katex.media.iter().cloned().collect();
         let (hits, misses) = cache.counts();
+        self.progress.advance();
         Ok(BankEmitted { index, files, images, hits, misses })
     }
 }

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::build::{build, BuildOptions, BuildReport};
 use crate::diagnostic::{render_human, Severity};
 use crate::load::Project;
+use crate::progress::Progress;
 use crate::render::cache::RenderCache;
 use crate::{compile_cached, Compiled};
 
@@ -19,6 +20,12 @@ pub struct Cli {
     /// Project folder (where studymark.toml and content/ are).
     #[arg(long, global = true, default_value = ".")]
     pub project: PathBuf,
+    /// Print only errors: no warnings, summary or progress.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print what each build did: the banks emitted and the time of each stage.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -81,6 +88,14 @@ pub enum Command {
     },
 }
 
+/// How much the human output says (`-q`, default, `-v`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Human,
@@ -101,9 +116,16 @@ pub fn run() -> ExitCode {
 }
 
 fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
     if let Command::Init { dir } = &cli.command {
         for path in crate::init::init(dir)? {
-            eprintln!("created {}", path.display());
+            if verbosity > Verbosity::Quiet {
+                eprintln!("created {}", path.display());
+            }
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -114,15 +136,18 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             if outline {
                 print!("{}", crate::outline::render_outline(&compiled.banks));
             }
-            report(&compiled, format)?;
+            report(&compiled, format, verbosity)?;
             let failed =
                 compiled.count(Severity::Error) > 0 || (deny_warnings && compiled.count(Severity::Warning) > 0);
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Build { paths, out, site, anki, print, pdf, locked, deny_warnings, timings } => {
-            let options = BuildOptions { paths, out, deny_warnings, locked, site, anki, print, pdf };
-            let report = build(&project, &options)?;
-            report_build(&report, timings)?;
+            let progress = Progress::on_terminal(verbosity == Verbosity::Quiet);
+            let options = BuildOptions { paths, out, deny_warnings, locked, site, anki, print, pdf, progress };
+            let report = build(&project, &options);
+            options.progress.finish();
+            let report = report?;
+            report_build(&report, timings, verbosity)?;
             Ok(if report.output.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Init { .. } => unreachable!("handled above"),
@@ -143,17 +168,18 @@ fn known_checks(project: &Project) -> RenderCache {
     RenderCache::open(&project.root.join(&project.config.output_dir).join(".cache/check.json"))
 }
 
-fn report_build(report: &BuildReport, timings: bool) -> anyhow::Result<()> {
-    self::report(&report.compiled, Format::Human)?;
+fn report_build(report: &BuildReport, timings: bool, verbosity: Verbosity) -> anyhow::Result<()> {
+    self::report(&report.compiled, Format::Human, verbosity)?;
     match &report.output {
-        Some(out) if report.emitted == 0 && report.rendered == 0 => {
+        Some(_) if verbosity == Verbosity::Quiet => {}
+        Some(out) if report.emitted.is_empty() && report.rendered == 0 => {
             eprintln!("{} up to date in {}", plural(report.unchanged, "bank"), out.display())
         }
         Some(out) => eprintln!(
             "built {} → {} ({} emitted, {} unchanged; {} math/code fragments rendered, {} from cache)",
             plural(report.compiled.checked.len(), "bank"),
             out.display(),
-            report.emitted,
+            report.emitted.len(),
             report.unchanged,
             report.rendered,
             report.cached
@@ -163,7 +189,10 @@ fn report_build(report: &BuildReport, timings: bool) -> anyhow::Result<()> {
             report.failure.as_deref().unwrap_or("fix the errors above")
         ),
     }
-    if timings {
+    if verbosity == Verbosity::Verbose && !report.emitted.is_empty() {
+        eprintln!("  emitted: {}", report.emitted.join(", "));
+    }
+    if timings || verbosity == Verbosity::Verbose {
         for (stage, time) in &report.timings {
             eprintln!("  {stage:<26} {:>8.1} ms", time.as_secs_f64() * 1000.0);
         }
@@ -175,14 +204,22 @@ fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-/// Prints diagnostics and the summary: human form on stderr, JSON lines on
-/// stdout.
-fn report(compiled: &Compiled, format: Format) -> anyhow::Result<()> {
+/// Prints diagnostics and the summary: human form on stderr (only errors
+/// when quiet), JSON lines on stdout.
+fn report(compiled: &Compiled, format: Format, verbosity: Verbosity) -> anyhow::Result<()> {
     match format {
         Format::Human => {
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            eprint!("{}", render_human(&compiled.diagnostics, &compiled.sources, color));
-            eprintln!("{}", summary_line(compiled));
+            let shown: Vec<_> = match verbosity {
+                Verbosity::Quiet => {
+                    compiled.diagnostics.iter().filter(|d| d.severity == Severity::Error).cloned().collect()
+                }
+                _ => compiled.diagnostics.clone(),
+            };
+            eprint!("{}", render_human(&shown, &compiled.sources, color));
+            if verbosity > Verbosity::Quiet {
+                eprintln!("{}", summary_line(compiled));
+            }
         }
         Format::Json => {
             let mut stdout = std::io::stdout().lock();

@@ -23,6 +23,7 @@ pub mod lock;
 pub mod model;
 pub mod outline;
 pub mod parse;
+pub mod progress;
 pub mod render;
 pub mod source;
 pub mod theme;
@@ -39,6 +40,7 @@ use serde::{Deserialize, Serialize};
 use diagnostic::{sort_diagnostics, Diagnostic, Severity};
 use load::{LoadedBank, Project};
 use model::Bank;
+use progress::Progress;
 use render::cache::RenderCache;
 use render::math::KatexMemo;
 use source::SourceFile;
@@ -100,7 +102,7 @@ pub fn compile(project: &Project, paths: &[PathBuf]) -> Result<Compiled> {
 /// rejected before), so unchanged content is not checked again.
 pub fn compile_cached(project: &Project, paths: &[PathBuf], checks: &RenderCache) -> Result<Compiled> {
     let loaded = load::load_banks(&project.bank_roots(paths))?;
-    Ok(compile_loaded(project, loaded, checks, &KatexMemo::default(), |_| None))
+    Ok(compile_loaded(project, loaded, checks, &KatexMemo::default(), &Progress::hidden(), |_| None))
 }
 
 /// Parses every loaded bank and validates those `known` has no result for
@@ -111,15 +113,18 @@ pub fn compile_loaded(
     loaded: Vec<LoadedBank>,
     checks: &RenderCache,
     katex: &KatexMemo,
+    progress: &Progress,
     known: impl Fn(&LoadedBank) -> Option<Checked> + Sync,
 ) -> Compiled {
     let content_dir = project.content_dir();
+    progress.stage("checking", loaded.len());
     let per_file: Vec<(Bank, Checked)> = loaded
         .par_iter()
         .map(|loaded| {
             let file = &loaded.file;
             let id = load::default_bank_id(&file.path, &content_dir);
             let (bank, mut diagnostics) = parse::parse_bank(file, &id, &project.config);
+            progress.advance();
             if let Some(checked) = known(loaded) {
                 return (bank, checked);
             }

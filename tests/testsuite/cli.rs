@@ -118,3 +118,33 @@ fn config_problems_are_diagnostics() {
     assert_eq!(code, 1);
     assert!(stdout.contains("\"invalid-config\""), "{stdout}");
 }
+
+#[test]
+fn quiet_verbose_and_progress_only_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("content")).unwrap();
+    std::fs::write(dir.path().join("studymark.toml"), "").unwrap();
+    // An empty answer is a warning: -q hides it, the default shows it.
+    std::fs::write(dir.path().join("content/a.md"), "? First?\n\n? Second?\n\nYes.\n").unwrap();
+    let (code, _, quiet) = studymark(&["build", "-q"], dir.path());
+    assert_eq!((code, quiet.as_str()), (0, ""), "-q prints nothing on success");
+    let (_, _, normal) = studymark(&["build"], dir.path());
+    assert!(normal.contains("empty-answer") && normal.contains("1 bank up to date"), "{normal}");
+    assert!(!normal.contains('\r') && !normal.contains("emitting"), "no progress when piped: {normal:?}");
+
+    std::fs::write(dir.path().join("content/a.md"), "? First?\n\nNo.\n\n? Second?\n\nYes.\n").unwrap();
+    let (_, _, verbose) = studymark(&["build", "-v"], dir.path());
+    assert!(verbose.contains("emitted: a") && verbose.contains("render, emit, write"), "{verbose}");
+
+    // On a terminal (a pseudo-terminal from util-linux `script`) the bar shows.
+    std::fs::write(dir.path().join("content/a.md"), "? First?\n\nNo!\n").unwrap();
+    let command = format!("{} build", env!("CARGO_BIN_EXE_studymark"));
+    let output = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(dir.path())
+        .env_remove("CI")
+        .output()
+        .expect("util-linux script");
+    let terminal = String::from_utf8_lossy(&output.stdout);
+    assert!(terminal.contains("banks") && terminal.contains("built 1 bank"), "{terminal:?}");
+}
