@@ -26,9 +26,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { chromium } from 'playwright-core';
+import { assert, check, CHROMIUM, eventually, finish, launchChromium, luminance, report, runToEnd } from './checklib.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PAGE = 'bank.html';
 /** How long a change may take to reach the page (the issue's bound). */
 const CHANGE_MS = 10000;
@@ -45,51 +44,13 @@ const BREAK = ['At most $n / 2^{k}$', 'At most $n / \\frac{2^{k}}$'];
 const BREAK_AGAIN = ['$O(n \\log n)$', '$O(n \\log n) \\frac{1}$']; // a second error, in another question
 const FIXED_PROMPT = 'How many candidates are left after $k$ halving steps of $n$ items?';
 
-// ---------------------------------------------------------------- reporting
-
-const results = [];
-
-function report(ok, name, detail) {
-  results.push(ok);
-  const line = `${ok ? 'ok' : 'not ok'} - ${name}`;
-  console.log(ok || !detail ? line : `${line}\n    ${String(detail).replace(/\n/g, '\n    ')}`);
-}
-
-/** Runs one check: it passes unless `fn` throws; the error is the reason. */
-async function check(name, fn) {
-  try {
-    await fn();
-    report(true, name);
-  } catch (error) {
-    report(false, name, error && error.message ? error.message.split('\n').slice(0, 16).join('\n') : error);
-  }
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-function finish() {
-  const passed = results.filter(Boolean).length;
-  const failed = results.length - passed;
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed === 0 && passed > 0 ? 0 : 1;
-}
-
-/** Polls `probe` until `done(value)` or `ms` ran out; returns the last value. A probe that throws (the page is
- * navigating) counts as not done. */
-async function eventually(probe, done, ms = CHANGE_MS) {
-  const end = Date.now() + ms;
-  for (;;) {
-    let value;
-    try {
-      value = await probe();
-    } catch (error) {
-      value = undefined;
-    }
-    if ((value !== undefined && done(value)) || Date.now() > end) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** `eventually` for probes that fail while the page navigates: a failed probe is not done yet. */
+function settles(probe, done, ms = CHANGE_MS) {
+  return eventually(
+    () => probe().catch(() => undefined),
+    (value) => value !== undefined && done(value),
+    ms,
+  );
 }
 
 // ---------------------------------------------------------------- the server under test
@@ -162,17 +123,8 @@ function editBank(file, [from, to]) {
 
 // ---------------------------------------------------------------- page helpers
 
-/** WCAG contrast ratio of two computed CSS colours (opaque rgb/rgba). */
+/** WCAG contrast ratio of two opaque computed CSS colours. */
 function contrast(a, b) {
-  const luminance = (css) => {
-    const m = css.match(/rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)/);
-    if (!m) throw new Error(`cannot parse colour ${css}`);
-    const [r, g, bl] = [m[1], m[2], m[3]].map((v) => {
-      const c = parseFloat(v) / 255;
-      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-    });
-    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
-  };
   const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
   return (hi + 0.05) / (lo + 0.05);
 }
@@ -279,18 +231,7 @@ async function run({ studymark, project, screenshots }) {
       }
     });
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 600 }, colorScheme: 'light' });
     context.setDefaultTimeout(CHANGE_MS);
     const errors = [];
@@ -312,10 +253,10 @@ async function run({ studymark, project, screenshots }) {
       await page.evaluate(() => window.scrollTo(0, 300));
       const before = loads;
       editBank(bank, EDIT);
-      const text = await eventually(() => bodyText(page), (t) => loads > before && t.includes(EDIT[1]));
+      const text = await settles(() => bodyText(page), (t) => loads > before && t.includes(EDIT[1]));
       assert(text && text.includes(EDIT[1]), `"${EDIT[1]}" not on the page after ${CHANGE_MS} ms`);
       assert(loads === before + 1, `${loads - before} page loads (expected the page to reload itself once)`);
-      const y = await eventually(() => page.evaluate(() => window.scrollY), (v) => Math.abs(v - 300) <= 2, 3000);
+      const y = await settles(() => page.evaluate(() => window.scrollY), (v) => Math.abs(v - 300) <= 2, 3000);
       assert(Math.abs(y - 300) <= 2, `scrolled to ${y} after the reload, was 300`);
       await page.screenshot({ path: path.join(shots, 'edited.png') });
     });
@@ -325,7 +266,7 @@ async function run({ studymark, project, screenshots }) {
       const before = loads;
       brokenLine = editBank(bank, BREAK);
       const where = `bank.md:${brokenLine}:`;
-      const overlay = await eventually(() => overlayState(page), (o) => o !== null && o.text.includes(where));
+      const overlay = await settles(() => overlayState(page), (o) => o !== null && o.text.includes(where));
       assert(overlay, `no #studymark-overlay after ${CHANGE_MS} ms`);
       assert(overlay.text.includes(where), `the overlay does not name ${where}:\n${overlay.text}`);
       assert(overlay.text.includes('error[math-parse]'), `no math-parse error in the overlay:\n${overlay.text}`);
@@ -366,7 +307,7 @@ async function run({ studymark, project, screenshots }) {
       assert((await overlayState(page)) === null, 'Close left the overlay');
       const line = editBank(bank, BREAK_AGAIN);
       const where = `bank.md:${line}:`;
-      const overlay = await eventually(() => overlayState(page), (o) => o !== null && o.text.includes(where));
+      const overlay = await settles(() => overlayState(page), (o) => o !== null && o.text.includes(where));
       assert(overlay && overlay.text.includes(where), `no overlay naming ${where} after ${CHANGE_MS} ms`);
       assert(overlay.text.includes(`bank.md:${brokenLine}:`), 'the first error is gone from the overlay');
     });
@@ -377,7 +318,7 @@ async function run({ studymark, project, screenshots }) {
       editBank(bank, [BREAK_AGAIN[1], BREAK_AGAIN[0]]);
       editBank(bank, ['How many candidates remain after $k$ halvings of $n$ items?', FIXED_PROMPT]);
       const fixed = FIXED_PROMPT.replace(/\$/g, '').split(' k ')[0]; // the text before the first formula
-      const text = await eventually(() => bodyText(page), (t) => loads > before && t.includes(fixed));
+      const text = await settles(() => bodyText(page), (t) => loads > before && t.includes(fixed));
       assert(text && text.includes(fixed), `"${fixed}" not on the page after ${CHANGE_MS} ms`);
       assert((await overlayState(page)) === null, 'the overlay is still there');
       assert(loads === before + 1, `${loads - before} page loads (expected one)`);
@@ -408,9 +349,4 @@ if (!values.studymark || !values.project) {
   console.error('usage: node tests/e2e/serve.mjs --studymark BIN --project DIR [--screenshots DIR]');
   process.exit(2);
 }
-try {
-  await run(values);
-} catch (error) {
-  report(false, 'the test ran to its end', error && error.stack ? error.stack : error);
-}
-process.exit(finish());
+await runToEnd(() => run(values));
