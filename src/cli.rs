@@ -1,5 +1,5 @@
-//! The command line: `check` and `model` (load → parse → validate) and
-//! `build` (all stages).
+//! The command line: `check` and `model` (load → parse → validate),
+//! `build` (all stages) and `serve` (build, serve, rebuild on changes).
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -81,6 +81,14 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Build the site, serve it on 127.0.0.1 and rebuild it on every change
+    /// to the content, the theme or studymark.toml; open pages reload (or show
+    /// the build errors).
+    Serve {
+        /// Port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+    },
     /// Print the typed model as JSON on stdout.
     Model {
         /// Files or folders (default: the project's content folder).
@@ -129,6 +137,10 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    if let Command::Serve { port } = cli.command {
+        crate::serve::serve(&cli.project, port, verbosity)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let project = Project::load(&cli.project)?;
     match cli.command {
         Command::Check { paths, format, outline, deny_warnings } => {
@@ -150,7 +162,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             report_build(&report, timings, verbosity)?;
             Ok(if report.output.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Command::Init { .. } => unreachable!("handled above"),
+        Command::Init { .. } | Command::Serve { .. } => unreachable!("handled above"),
         Command::Model { paths } => {
             let compiled = compile_cached(&project, &paths, &known_checks(&project))?;
             let json = serde_json::json!({ "banks": compiled.banks });
@@ -168,7 +180,8 @@ fn known_checks(project: &Project) -> RenderCache {
     RenderCache::open(&project.root.join(&project.config.output_dir).join(".cache/check.json"))
 }
 
-fn report_build(report: &BuildReport, timings: bool, verbosity: Verbosity) -> anyhow::Result<()> {
+/// Prints a build's diagnostics and outcome on stderr (`build` and `serve`).
+pub(crate) fn report_build(report: &BuildReport, timings: bool, verbosity: Verbosity) -> anyhow::Result<()> {
     self::report(&report.compiled, Format::Human, verbosity)?;
     match &report.output {
         Some(_) if verbosity == Verbosity::Quiet => {}

@@ -9,6 +9,7 @@
 //! 6. [`write`]: staging folder swapped into `output/`.
 //!
 //! [`compile`] runs stages 1–3 (`check`); [`build::build`] runs them all;
+//! [`serve`] reruns the build on every change and serves the site;
 //! [`cli`] exposes them.
 
 pub mod build;
@@ -25,6 +26,7 @@ pub mod outline;
 pub mod parse;
 pub mod progress;
 pub mod render;
+pub mod serve;
 pub mod source;
 pub mod theme;
 pub mod validate;

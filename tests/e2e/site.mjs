@@ -20,9 +20,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { chromium } from 'playwright-core';
+import { assert, check, CHROMIUM, eventually, launchChromium, luminance, report, runToEnd } from './checklib.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PAGE = 'deep-learning.html';
 
 // The seed's 13 prompts (tests/testsuite/seed.rs), `$…$` being a formula.
@@ -66,47 +65,6 @@ const TYPES = {
   '.ttf': 'font/ttf',
   '.otf': 'font/otf',
 };
-
-// ---------------------------------------------------------------- reporting
-
-const results = [];
-
-function report(ok, name, detail) {
-  results.push(ok);
-  const line = `${ok ? 'ok' : 'not ok'} - ${name}`;
-  console.log(ok || !detail ? line : `${line}\n    ${String(detail).replace(/\n/g, '\n    ')}`);
-}
-
-/** Runs one check: it passes unless `fn` throws; the error is the reason. */
-async function check(name, fn) {
-  try {
-    await fn();
-    report(true, name);
-  } catch (error) {
-    report(false, name, error && error.message ? error.message.split('\n').slice(0, 12).join('\n') : error);
-  }
-}
-
-/** Polls `probe` until `done(value)` or `ms` ran out; returns the last value. */
-async function eventually(probe, done, ms = 5000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > end) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-function finish() {
-  const passed = results.filter(Boolean).length;
-  const failed = results.length - passed;
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed === 0 && passed > 0 ? 0 : 1;
-}
 
 // ---------------------------------------------------------------- server
 
@@ -238,18 +196,6 @@ function assertMath(counts) {
   assert(counts.errors === 0, `${counts.errors} .math-error elements (formulas KaTeX did not render)`);
 }
 
-/** Relative luminance (WCAG) of a CSS rgb()/rgba() colour, or null when transparent. */
-function luminance(css) {
-  const m = css.match(/rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)(?:\s*[,/]\s*([\d.]+%?))?\s*\)/);
-  if (!m) throw new Error(`cannot parse colour ${css}`);
-  if (m[4] !== undefined && parseFloat(m[4]) === 0) return null;
-  const [r, g, b] = [m[1], m[2], m[3]].map((v) => {
-    const c = parseFloat(v) / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  });
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-}
-
 /** The page background: body's colour, else html's (computed), with its luminance. */
 async function background(page) {
   const colours = await page.evaluate(() => ({
@@ -295,17 +241,7 @@ async function run(options) {
   const web = new Recorder((u) => u.startsWith(origin + '/') || u.startsWith('data:'));
   const offline = new Recorder((u) => u.startsWith(siteFileUrl) || u.startsWith('data:'));
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   const desktop = { viewport: { width: 1280, height: 900 }, colorScheme: 'light' };
 
   /** A fresh context (empty localStorage) recorded by `recorder`. */
@@ -711,9 +647,4 @@ if (!values.site || !values.screenshots) {
   console.error('usage: node tests/e2e/site.mjs --site DIR --screenshots DIR [--bank deep-learning]');
   process.exit(2);
 }
-try {
-  await run(values);
-} catch (error) {
-  report(false, 'the test ran to its end', error && error.stack ? error.stack : error);
-}
-process.exit(finish());
+await runToEnd(() => run(values));

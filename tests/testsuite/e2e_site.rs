@@ -6,10 +6,9 @@
 //! `output/e2e/site/`.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
-const CHROMIUM: &str = "/usr/bin/chromium";
 /// The browser script takes ~10 s; this only stops a hung browser.
 const TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -17,24 +16,9 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Panics unless the browser, Node and the script's dependencies are installed.
-fn require_test_env() {
-    let mut missing = Vec::new();
-    if !Path::new(CHROMIUM).exists() {
-        missing.push(CHROMIUM.to_owned());
-    }
-    if !root().join("tests/e2e/node_modules/playwright-core").is_dir() {
-        missing.push("tests/e2e/node_modules (playwright-core)".to_owned());
-    }
-    if Command::new("node").arg("--version").stdout(Stdio::null()).status().map(|s| !s.success()).unwrap_or(true) {
-        missing.push("node".to_owned());
-    }
-    assert!(missing.is_empty(), "missing {}: run scripts/setup-test-env (or scripts/test)", missing.join(", "));
-}
-
 #[test]
 fn site_in_headless_chromium() {
-    require_test_env();
+    crate::require_browser_env();
     let out = tempfile::tempdir().unwrap();
 
     let build = Command::new(env!("CARGO_BIN_EXE_studymark"))

@@ -6,6 +6,7 @@ mod cli;
 mod diagnostics;
 mod e2e_anki;
 mod e2e_print;
+mod e2e_serve;
 mod e2e_site;
 mod incremental;
 mod robustness;
@@ -25,6 +26,26 @@ pub fn fixtures() -> PathBuf {
 pub fn compile_paths(paths: &[PathBuf]) -> Compiled {
     let project = Project::load(&fixtures()).expect("fixtures load");
     studymark::compile(&project, paths).expect("compiles")
+}
+
+/// Panics unless Chromium, Node and the browser scripts' dependencies
+/// (`tests/e2e/node_modules`) are installed, as `scripts/setup-test-env`
+/// does: the browser tests fail, never skip, without them.
+pub fn require_browser_env() {
+    use std::process::{Command, Stdio};
+    const CHROMIUM: &str = "/usr/bin/chromium";
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut missing = Vec::new();
+    if !Path::new(CHROMIUM).exists() {
+        missing.push(CHROMIUM.to_owned());
+    }
+    if !root.join("tests/e2e/node_modules/playwright-core").is_dir() {
+        missing.push("tests/e2e/node_modules (playwright-core)".to_owned());
+    }
+    if Command::new("node").arg("--version").stdout(Stdio::null()).status().map(|s| !s.success()).unwrap_or(true) {
+        missing.push("node".to_owned());
+    }
+    assert!(missing.is_empty(), "missing {}: run scripts/setup-test-env (or scripts/test)", missing.join(", "));
 }
 
 /// Runs an end-to-end check script to completion (killed after `timeout`),
