@@ -53,6 +53,7 @@ pub fn write_package(
     // genanki-rs compiles several regexes in `Note::new` (0.4 has no cache):
     // notes with the same type and placeholders are clones of one.
     let mut prototypes: HashMap<(usize, Vec<String>), Note> = HashMap::new();
+    let mut built = Vec::with_capacity(notes.len());
     for note in notes {
         // genanki-rs prints a warning for HTML it does not like (KaTeX's
         // SVG) on stdout: it gets placeholders that yield the same cards,
@@ -63,12 +64,18 @@ pub fn write_package(
             Entry::Vacant(entry) => {
                 let model = note_types.get(note.note_type).ok_or_else(|| anyhow!("unknown note type"))?.clone();
                 let fields: Vec<&str> = entry.key().1.iter().map(String::as_str).collect();
-                let built = Note::new(model, fields).map_err(|e| anyhow!("note {}: {e}", note.guid))?;
-                entry.insert(built).clone()
+                let first = Note::new(model, fields).map_err(|e| anyhow!("note {}: {e}", note.guid))?;
+                entry.insert(first).clone()
             }
         };
-        let built = prototype.guid(&note.guid).tags(note.tags.iter().map(String::as_str));
-        decks.entry(&note.deck).or_insert_with(|| Deck::new(deck_id(&note.deck), &note.deck, "")).add_note(built);
+        built.push(prototype.guid(&note.guid).tags(note.tags.iter().map(String::as_str)));
+        decks.entry(&note.deck).or_insert_with(|| Deck::new(deck_id(&note.deck), &note.deck, ""));
+    }
+    // genanki-rs compiles the note types' regexes again for every deck that
+    // has notes: they all go into one deck here, and post-processing moves
+    // each note's cards into the deck it belongs to.
+    if let Some(first) = decks.values_mut().next() {
+        built.into_iter().for_each(|note| first.add_note(note));
     }
     let raw = scratch.join("genanki.apkg");
     // Media go straight into the final zip (`write_zip`): genanki-rs would
@@ -128,6 +135,10 @@ fn postprocess(
             if changed != 1 {
                 bail!("note {}: {changed} rows", note.guid);
             }
+            transaction.execute(
+                "UPDATE cards SET did = ? WHERE nid = (SELECT id FROM notes WHERE guid = ?)",
+                params![deck_id(&note.deck), note.guid],
+            )?;
         }
         renumber_cards(&transaction)?;
         sort_collection_json(&transaction, note_type_mods)?;
