@@ -159,16 +159,17 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
     timings.push(("render, emit, write", started.elapsed()));
 
     let started = Instant::now();
-    let lock_text = lock.to_toml();
-    if previous.as_ref() != Some(&lock) {
-        write_lock(&lock_path, &lock_text)?;
-    }
+    // The next build hashes the lock as it is on disk.
+    let lock_bytes = match previous.as_ref() != Some(&lock) {
+        true => write_lock(&lock_path, &lock.to_toml())?.into_bytes(),
+        false => lock_bytes.unwrap_or_default(),
+    };
     // Banks known from the fingerprints were not checked: keep their entries.
     match known.is_empty() {
         true => checks.save()?,
         false => checks.save_keeping_unused()?,
     }
-    let keys = outputs.keys(&baseline.shared, Some(lock_text.as_bytes()), options);
+    let keys = outputs.keys(&baseline.shared, Some(&lock_bytes), options);
     let sources = source_records(&compiled, &hashes, &known, &emitted.images);
     let written = emitted.records(&keys, &compiled.banks, &hashes);
     baseline.fingerprints.after_build(&baseline.shared, sources, written).write(&out)?;
@@ -456,9 +457,10 @@ fn now() -> i64 {
 }
 
 /// Writes the lock through a temporary file, so a crash never leaves half
-/// a lock behind.
-fn write_lock(path: &Path, text: &str) -> Result<()> {
+/// a lock behind; returns what it wrote.
+fn write_lock(path: &Path, text: &str) -> Result<String> {
     let temporary = path.with_extension("lock.tmp");
     std::fs::write(&temporary, text).with_context(|| format!("cannot write {}", temporary.display()))?;
-    std::fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))
+    std::fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(text.to_string())
 }

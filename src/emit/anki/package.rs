@@ -14,8 +14,8 @@
 //!
 //! All of genanki-rs's API is used here and nowhere else.
 
-use std::collections::hash_map::{Entry, HashMap};
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -49,41 +49,49 @@ pub fn write_package(
     media: &[PathBuf],
     scratch: &Path,
 ) -> Result<()> {
+    let shapes = shapes(notes);
     let mut decks: BTreeMap<&str, Deck> = BTreeMap::new();
-    // genanki-rs compiles several regexes in `Note::new` (0.4 has no cache):
-    // notes with the same type and placeholders are clones of one.
-    let mut prototypes: HashMap<(usize, Vec<String>), Note> = HashMap::new();
-    let mut built = Vec::with_capacity(notes.len());
-    for note in notes {
-        // genanki-rs prints a warning for HTML it does not like (KaTeX's
-        // SVG) on stdout: it gets placeholders that yield the same cards,
-        // and the real fields go in when post-processing.
-        let placeholders: Vec<String> = note.fields.iter().map(|f| cloze_placeholder(f)).collect();
-        let prototype = match prototypes.entry((note.note_type, placeholders)) {
-            Entry::Occupied(entry) => entry.get().clone(),
-            Entry::Vacant(entry) => {
-                let model = note_types.get(note.note_type).ok_or_else(|| anyhow!("unknown note type"))?.clone();
-                let fields: Vec<&str> = entry.key().1.iter().map(String::as_str).collect();
-                let first = Note::new(model, fields).map_err(|e| anyhow!("note {}: {e}", note.guid))?;
-                entry.insert(first).clone()
-            }
-        };
-        built.push(prototype.guid(&note.guid).tags(note.tags.iter().map(String::as_str)));
+    let mut firsts = Vec::new();
+    for (i, note) in notes.iter().enumerate() {
         decks.entry(&note.deck).or_insert_with(|| Deck::new(deck_id(&note.deck), &note.deck, ""));
+        if shapes[i] == i {
+            let model = note_types.get(note.note_type).ok_or_else(|| anyhow!("unknown note type"))?.clone();
+            let fields: Vec<String> = note.fields.iter().map(|f| cloze_placeholder(f)).collect();
+            let built = Note::new(model, fields.iter().map(String::as_str).collect())
+                .map_err(|e| anyhow!("note {}: {e}", note.guid))?;
+            firsts.push(built.guid(&note.guid));
+        }
     }
     // genanki-rs compiles the note types' regexes again for every deck that
-    // has notes: they all go into one deck here, and post-processing moves
-    // each note's cards into the deck it belongs to.
+    // has notes: the notes all go into one deck here, and post-processing
+    // moves each note's cards into the deck it belongs to.
     if let Some(first) = decks.values_mut().next() {
-        built.into_iter().for_each(|note| first.add_note(note));
+        firsts.into_iter().for_each(|note| first.add_note(note));
     }
     let raw = scratch.join("genanki.apkg");
     // Media go straight into the final zip (`write_zip`): genanki-rs would
     // compress fonts only for them to be read back.
     let mut package = Package::new(decks.into_values().collect(), Vec::new()).map_err(|e| anyhow!("{e}"))?;
     package.write_to_file_timestamp(raw.to_str().unwrap_or_default(), PACKAGE_TIMESTAMP).map_err(|e| anyhow!("{e}"))?;
-    postprocess(&raw, path, notes, note_type_mods, media, scratch)
+    postprocess(&raw, path, notes, &shapes, note_type_mods, media, scratch)
         .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// For each note, the index of the first note of its shape: same note type
+/// and same cloze deletions, so the same cards. genanki-rs compiles several
+/// regexes for every note it writes (0.4 caches none), so it writes only
+/// the first note of each shape; post-processing copies its rows for the
+/// others ([`copy_note`]).
+fn shapes(notes: &[NoteSpec]) -> Vec<usize> {
+    let mut firsts: HashMap<(usize, Vec<String>), usize> = HashMap::new();
+    notes
+        .iter()
+        .enumerate()
+        .map(|(i, note)| {
+            let placeholders = note.fields.iter().map(|f| cloze_placeholder(f)).collect();
+            *firsts.entry((note.note_type, placeholders)).or_insert(i)
+        })
+        .collect()
 }
 
 /// A stable deck id from the deck's name.
@@ -112,6 +120,7 @@ fn postprocess(
     raw: &Path,
     out: &Path,
     notes: &[NoteSpec],
+    shapes: &[usize],
     note_type_mods: &[(i64, i64)],
     media: &[PathBuf],
     scratch: &Path,
@@ -126,11 +135,16 @@ fn postprocess(
         let mut conn = Connection::open(&db_path)?;
         // One transaction: SQLite would otherwise sync to disk per update.
         let transaction = conn.transaction()?;
-        for note in notes {
+        for (note, &first) in notes.iter().zip(shapes) {
+            if notes[first].guid != note.guid {
+                copy_note(&transaction, &notes[first].guid, &note.guid)?;
+            }
             let fields = note.fields.join("\u{1f}");
+            // genanki-rs's tag format: space-separated, with a space around.
+            let tags = format!(" {} ", note.tags.join(" "));
             let changed = transaction.execute(
-                "UPDATE notes SET mod = ?, flds = ? WHERE guid = ?",
-                params![note.modified, fields, note.guid],
+                "UPDATE notes SET mod = ?, flds = ?, tags = ? WHERE guid = ?",
+                params![note.modified, fields, tags, note.guid],
             )?;
             if changed != 1 {
                 bail!("note {}: {changed} rows", note.guid);
@@ -153,6 +167,27 @@ fn postprocess(
     std::fs::remove_file(&db_path)?;
     std::fs::remove_file(&vacuumed)?;
     std::fs::remove_file(raw)?;
+    Ok(())
+}
+
+/// Adds a note (and its cards) with GUID `guid`, a copy of the rows
+/// genanki-rs wrote for the note `first` of the same shape; ids follow the
+/// largest so far.
+fn copy_note(conn: &Connection, first: &str, guid: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO notes (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data)
+         SELECT (SELECT MAX(id) FROM notes) + 1, ?2, mid, mod, usn, tags, flds, sfld, csum, flags, data
+         FROM notes WHERE guid = ?1",
+        params![first, guid],
+    )?;
+    // A cloze note's cards have distinct ords, so `+ 1 + ord` never collides.
+    conn.execute(
+        "INSERT INTO cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, flags, data)
+         SELECT (SELECT MAX(id) FROM cards) + 1 + ord, (SELECT id FROM notes WHERE guid = ?2), did, ord, mod, usn,
+                type, queue, due, ivl, factor, reps, lapses, left, odue, odid, flags, data
+         FROM cards WHERE nid = (SELECT id FROM notes WHERE guid = ?1)",
+        params![first, guid],
+    )?;
     Ok(())
 }
 
@@ -202,8 +237,11 @@ fn read_media(paths: &[PathBuf]) -> Result<BTreeMap<String, Vec<u8>>> {
 
 fn write_zip(out: &Path, db: &[u8], media: &BTreeMap<String, Vec<u8>>) -> Result<()> {
     let time = zip::DateTime::from_date_and_time(1980, 1, 1, 0, 0, 0).map_err(|_| anyhow!("zip time"))?;
-    let options = zip::write::FileOptions::default()
+    // Level 1: a third of the default level's time (deflate was most of
+    // writing a package), for a package a little larger.
+    let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1))
         .last_modified_time(time)
         .unix_permissions(0o644);
     let mut zip = zip::ZipWriter::new(std::fs::File::create(out)?);
@@ -214,7 +252,7 @@ fn write_zip(out: &Path, db: &[u8], media: &BTreeMap<String, Vec<u8>>) -> Result
     zip.write_all(serde_json::to_string(&index)?.as_bytes())?;
     // Fonts (woff2) and images are compressed already: deflating them
     // again costs time and saves nothing.
-    let stored = options.compression_method(zip::CompressionMethod::Stored);
+    let stored = options.compression_method(zip::CompressionMethod::Stored).compression_level(None);
     for (i, bytes) in media.values().enumerate() {
         zip.start_file(i.to_string(), stored)?;
         zip.write_all(bytes)?;
