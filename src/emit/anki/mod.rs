@@ -24,7 +24,7 @@ use crate::model::{Bank, Kind, Question, Topic};
 use crate::render::highlight::{anki_highlight_css, escape};
 use crate::render::{RenderedBank, RenderedQuestion};
 pub use note_types::{note_type_hashes, CLOZE_ID, MULTIPLE_CHOICE_ID};
-use package::{write_package, NoteSpec};
+use package::{write_package, NoteSpec, NoteTypeSet};
 
 /// The stylesheet every note type carries after the card CSS.
 pub fn anki_css(input: &EmitInput) -> String {
@@ -37,8 +37,7 @@ pub fn anki_css(input: &EmitInput) -> String {
 pub struct AnkiEmitter<'a> {
     input: &'a EmitInput<'a>,
     lock: &'a Lock,
-    note_types: [genanki_rs::Model; 3],
-    note_type_mods: Vec<(i64, i64)>,
+    note_types: NoteTypeSet,
     /// Temporary files, inside the staging folder.
     scratch: PathBuf,
 }
@@ -46,14 +45,11 @@ pub struct AnkiEmitter<'a> {
 impl<'a> AnkiEmitter<'a> {
     pub fn new(input: &'a EmitInput<'a>, lock: &'a Lock, scratch: &Path) -> AnkiEmitter<'a> {
         let css = anki_css(input);
-        let note_type_mods = note_type_hashes(&css).iter().map(|(id, _)| (*id, lock.note_type_changed(*id))).collect();
-        AnkiEmitter {
-            input,
-            lock,
-            note_types: note_types::note_types(&css),
-            note_type_mods,
-            scratch: scratch.to_path_buf(),
-        }
+        let mods = note_type_hashes(&css).iter().map(|(id, _)| (*id, lock.note_type_changed(*id))).collect();
+        // genanki-rs gets the note types without their stylesheet, which
+        // post-processing puts in (see `NoteTypeSet`).
+        let note_types = NoteTypeSet { models: note_types::note_types(""), css: note_types::stylesheet(&css), mods };
+        AnkiEmitter { input, lock, note_types, scratch: scratch.to_path_buf() }
     }
 
     fn fonts_dir(&self) -> PathBuf {
@@ -83,7 +79,7 @@ impl Emitter for AnkiEmitter<'_> {
         let mut media = fonts_in(&self.fonts_dir())?;
         media.extend(stage_images(html, &scratch)?);
         let name = format!("{}.apkg", bank.id);
-        write_package(&out.join(&name), &self.note_types, &self.note_type_mods, &notes, &media, &scratch)?;
+        write_package(&out.join(&name), &self.note_types, &notes, &media, &scratch)?;
         std::fs::remove_dir_all(&scratch).with_context(|| format!("cannot remove {}", scratch.display()))?;
         Ok(vec![name])
     }

@@ -49,9 +49,14 @@ ol.mc-choices > li > p { display: inline; margin: 0; }
 .nightMode .cloze { color: #79b8ff; }
 "#;
 
+/// A note type's stylesheet: the card CSS, then `css`.
+pub fn stylesheet(css: &str) -> String {
+    format!("{CARD_CSS}{css}")
+}
+
 /// The note types with the given stylesheet (card CSS is prepended).
 pub fn note_types(css: &str) -> [Model; 3] {
-    let css = format!("{CARD_CSS}{css}");
+    let css = stylesheet(css);
     let fields = |names: &[&str]| names.iter().map(|n| Field::new(n)).collect::<Vec<_>>();
     [
         Model::new(

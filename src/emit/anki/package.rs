@@ -28,6 +28,18 @@ use sha2::{Digest, Sha256};
 /// them stable (Anki matches notes by GUID).
 const PACKAGE_TIMESTAMP: f64 = 1_700_000_000.0;
 
+/// The note types every package carries.
+pub struct NoteTypeSet {
+    /// As genanki-rs gets them: with the card CSS only. Their stylesheet
+    /// (with KaTeX's, tens of kilobytes) goes in when post-processing, so
+    /// genanki-rs does not compress it into a zip that is read back and
+    /// thrown away.
+    pub models: [Model; 3],
+    pub css: String,
+    /// (note type id, modification time).
+    pub mods: Vec<(i64, i64)>,
+}
+
 pub struct NoteSpec {
     pub guid: String,
     /// Index into the note types given to [`write_package`].
@@ -43,8 +55,7 @@ pub struct NoteSpec {
 /// temporary files (inside the output folder).
 pub fn write_package(
     path: &Path,
-    note_types: &[Model],
-    note_type_mods: &[(i64, i64)],
+    note_types: &NoteTypeSet,
     notes: &[NoteSpec],
     media: &[PathBuf],
     scratch: &Path,
@@ -55,7 +66,7 @@ pub fn write_package(
     for (i, note) in notes.iter().enumerate() {
         decks.entry(&note.deck).or_insert_with(|| Deck::new(deck_id(&note.deck), &note.deck, ""));
         if shapes[i] == i {
-            let model = note_types.get(note.note_type).ok_or_else(|| anyhow!("unknown note type"))?.clone();
+            let model = note_types.models.get(note.note_type).ok_or_else(|| anyhow!("unknown note type"))?.clone();
             let fields: Vec<String> = note.fields.iter().map(|f| cloze_placeholder(f)).collect();
             let built = Note::new(model, fields.iter().map(String::as_str).collect())
                 .map_err(|e| anyhow!("note {}: {e}", note.guid))?;
@@ -73,7 +84,7 @@ pub fn write_package(
     // compress fonts only for them to be read back.
     let mut package = Package::new(decks.into_values().collect(), Vec::new()).map_err(|e| anyhow!("{e}"))?;
     package.write_to_file_timestamp(raw.to_str().unwrap_or_default(), PACKAGE_TIMESTAMP).map_err(|e| anyhow!("{e}"))?;
-    postprocess(&raw, path, notes, &shapes, note_type_mods, media, scratch)
+    postprocess(&raw, path, notes, &shapes, note_types, media, scratch)
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
@@ -121,7 +132,7 @@ fn postprocess(
     out: &Path,
     notes: &[NoteSpec],
     shapes: &[usize],
-    note_type_mods: &[(i64, i64)],
+    note_types: &NoteTypeSet,
     media: &[PathBuf],
     scratch: &Path,
 ) -> Result<()> {
@@ -155,7 +166,7 @@ fn postprocess(
             )?;
         }
         renumber_cards(&transaction)?;
-        sort_collection_json(&transaction, note_type_mods)?;
+        sort_collection_json(&transaction, note_types)?;
         transaction.commit()?;
         let _ = std::fs::remove_file(&vacuumed);
         // VACUUM INTO writes a fresh file whose header does not depend on
@@ -208,15 +219,16 @@ fn renumber_cards(conn: &Connection) -> Result<()> {
 }
 
 /// Re-serializes `col.models` and `col.decks` with sorted keys and sets
-/// each note type's modification time.
-fn sort_collection_json(conn: &Connection, note_type_mods: &[(i64, i64)]) -> Result<()> {
+/// each note type's stylesheet and modification time.
+fn sort_collection_json(conn: &Connection, note_types: &NoteTypeSet) -> Result<()> {
     for column in ["models", "decks"] {
         let text: String = conn.query_row(&format!("SELECT {column} FROM col"), [], |r| r.get(0))?;
         let mut value: serde_json::Value = serde_json::from_str(&text)?;
         if column == "models" {
-            for (id, modified) in note_type_mods {
+            for (id, modified) in &note_types.mods {
                 if let Some(model) = value.get_mut(id.to_string()) {
                     model["mod"] = serde_json::json!(modified);
+                    model["css"] = serde_json::json!(note_types.css);
                 }
             }
         }
