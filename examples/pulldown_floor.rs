@@ -19,23 +19,11 @@
 //! 1); `read_ms` is the time the files took to read, reported separately.
 //! Single-threaded, like pulldown-cmark itself.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use pulldown_cmark::{html, Parser};
 use studymark::render::markdown::options;
-
-fn markdown_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-        .map(walkdir::DirEntry::into_path)
-        .collect();
-    files.sort();
-    files
-}
 
 fn main() {
     let mut dir = None;
@@ -57,15 +45,11 @@ fn main() {
     };
 
     let started = Instant::now();
-    let sources: Vec<String> = markdown_files(&dir)
-        .iter()
-        .map(|path| {
-            std::fs::read_to_string(path).unwrap_or_else(|err| {
-                eprintln!("error: cannot read {}: {err}", path.display());
-                std::process::exit(2);
-            })
-        })
-        .collect();
+    let banks = studymark::load::load_banks(std::slice::from_ref(&dir)).unwrap_or_else(|err| {
+        eprintln!("error: {err:#}");
+        std::process::exit(2);
+    });
+    let sources: Vec<String> = banks.into_iter().map(|bank| bank.file.text).collect();
     let read_ms = started.elapsed().as_secs_f64() * 1000.0;
     if sources.is_empty() {
         eprintln!("error: no .md files under {}", dir.display());

@@ -33,7 +33,7 @@
 //! not covered (generated corpora have neither).
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
@@ -41,18 +41,6 @@ use studymark::render::highlight::highlight_code;
 use studymark::render::markdown::options;
 use studymark::render::math::katex_html;
 use studymark::validate::code::normalize_language;
-
-fn markdown_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-        .map(walkdir::DirEntry::into_path)
-        .collect();
-    files.sort();
-    files
-}
 
 /// Distinct (tex, display) formulas and (language, code) fenced blocks,
 /// in first-seen order.
@@ -107,15 +95,11 @@ fn main() {
         std::process::exit(2);
     };
     let dir = PathBuf::from(dir);
-    let sources: Vec<String> = markdown_files(&dir)
-        .iter()
-        .map(|path| {
-            std::fs::read_to_string(path).unwrap_or_else(|err| {
-                eprintln!("error: cannot read {}: {err}", path.display());
-                std::process::exit(2);
-            })
-        })
-        .collect();
+    let banks = studymark::load::load_banks(std::slice::from_ref(&dir)).unwrap_or_else(|err| {
+        eprintln!("error: {err:#}");
+        std::process::exit(2);
+    });
+    let sources: Vec<String> = banks.into_iter().map(|bank| bank.file.text).collect();
     if sources.is_empty() {
         eprintln!("error: no .md files under {}", dir.display());
         std::process::exit(2);

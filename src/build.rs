@@ -33,7 +33,7 @@ use crate::progress::Progress;
 use crate::render::math::KatexMemo;
 use crate::render::{cache::RenderCache, render_bank, MathOutput};
 use crate::theme::Theme;
-use crate::write::{carry_over, write_outputs};
+use crate::write::{carry_over, write_outputs, OutputLock};
 use crate::{compile_loaded, Checked, Compiled};
 
 pub struct BuildOptions {
@@ -80,6 +80,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let out = options.out.clone().unwrap_or_else(|| project.root.join(&project.config.output_dir));
     let outputs = Outputs::selected(options);
+    let _lock = OutputLock::acquire(&out)?;
     let loaded = load_banks(&project.bank_roots(&options.paths))?;
     let lock_path = project.root.join(LOCK_FILE);
     let lock_bytes = std::fs::read(&lock_path).ok();

@@ -246,3 +246,60 @@ impl BankRecord {
         BankRecord { hash: hash.to_string(), files }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn loaded(path: &Path, text: &str) -> LoadedBank {
+        LoadedBank {
+            file: SourceFile::new(path, text.to_string()),
+            utf8_problem: None,
+            hash: hash_bytes(text.as_bytes()),
+        }
+    }
+
+    #[test]
+    fn keys_are_length_prefixed_and_missing_or_corrupt_files_read_empty() {
+        assert_ne!(hash_parts([b"ab".as_slice(), b"c"]), hash_parts([b"a".as_slice(), b"bc"]));
+        assert_ne!(output_key("s", None, "site", ""), output_key("s", Some(b""), "anki", ""));
+        let dir = tempfile::tempdir().unwrap();
+        assert!(Fingerprints::read(dir.path()).sources.is_empty());
+        std::fs::create_dir_all(dir.path().join(".cache")).unwrap();
+        std::fs::write(dir.path().join(FINGERPRINTS_FILE), b"{ not json").unwrap();
+        assert!(Fingerprints::read(dir.path()).outputs.is_empty());
+    }
+
+    #[test]
+    fn a_bank_is_known_only_with_the_same_bytes_images_and_shared_inputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let (bank_path, image) = (dir.path().join("a.md"), dir.path().join("d.png"));
+        std::fs::write(&image, b"one").unwrap();
+        let images = BTreeMap::from([(image.clone(), hashed_name(&image).unwrap())]);
+        let bank = loaded(&bank_path, "? Q?\n\nA.\n");
+        let record = SourceRecord::new(&bank.hash, "a", images, Checked::default());
+        let fingerprints = Fingerprints::default().after_build("shared", vec![(bank_path.clone(), record)], Vec::new());
+        assert!(fingerprints.known("shared", &bank).is_some());
+        assert!(fingerprints.known("other config", &bank).is_none());
+        assert!(fingerprints.known("shared", &loaded(&bank_path, "? Q?\n\nB.\n")).is_none());
+        std::fs::write(&image, b"two").unwrap();
+        assert!(fingerprints.known("shared", &bank).is_none(), "the image changed");
+    }
+
+    #[test]
+    fn a_bank_is_clean_only_while_its_files_are_there() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.html"), b"page").unwrap();
+        let banks = HashMap::from([("a".to_string(), BankRecord::new("h", vec!["a.html".into()]))]);
+        let output = OutputRecord::new("key", "layout", Vec::new(), banks);
+        let fingerprints = Fingerprints::default().after_build("shared", Vec::new(), vec![("site".into(), output)]);
+        let clean = |key, layout, hash| fingerprints.clean_files("site", key, layout, "a", hash, dir.path()).is_some();
+        assert!(clean("key", "layout", "h"));
+        assert!(
+            !clean("other key", "layout", "h") && !clean("key", "other layout", "h") && !clean("key", "layout", "x")
+        );
+        std::fs::remove_file(dir.path().join("a.html")).unwrap();
+        assert!(!clean("key", "layout", "h"), "a deleted file makes its bank dirty");
+    }
+}

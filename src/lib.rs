@@ -5,9 +5,11 @@
 //! 2. [`parse`]: each file → [`model::Bank`];
 //! 3. [`validate`]: math, code and structure → diagnostics;
 //! 4. [`render`]: every fragment → sanitized HTML (KaTeX, syntect);
-//! 5. [`emit`]: one module per output (site, anki);
+//! 5. [`emit`]: one module per output (site, anki, print);
 //! 6. [`write`]: staging folder swapped into `output/`.
 //!
+//! [`fingerprint`] decides which banks a build can skip: unchanged banks
+//! are neither validated, rendered nor emitted again.
 //! [`compile`] runs stages 1–3 (`check`); [`build::build`] runs them all;
 //! [`serve`] reruns the build on every change and serves the site;
 //! [`cli`] exposes them.

@@ -13,6 +13,35 @@ use anyhow::{bail, Context, Result};
 /// File inside every output folder studymark created.
 pub const MARKER: &str = ".studymark-output";
 
+/// Holds the output folder for one build: a second studymark building
+/// into the same folder (a `serve` and a `build`, say) waits for the lock
+/// instead of sharing the staging folder. Released when dropped.
+pub struct OutputLock {
+    _file: std::fs::File,
+}
+
+impl OutputLock {
+    /// Takes `output_dir/.cache/build.lock`, waiting (and saying so on
+    /// stderr) while another build holds it.
+    pub fn acquire(output_dir: &Path) -> Result<OutputLock> {
+        let path = output_dir.join(".cache/build.lock");
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        if file.try_lock().is_err() {
+            eprintln!("waiting for another studymark build into {}", output_dir.display());
+            file.lock().with_context(|| format!("cannot lock {}", path.display()))?;
+        }
+        Ok(OutputLock { _file: file })
+    }
+}
+
 /// Runs `emit` on a fresh staging folder, then moves each of `outputs`
 /// from it into `output_dir`.
 pub fn write_outputs(output_dir: &Path, outputs: &[&str], emit: impl FnOnce(&Path) -> Result<()>) -> Result<()> {

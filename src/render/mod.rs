@@ -1,9 +1,11 @@
-//! Rendering: every rich fragment of every question → sanitized HTML, once.
-//! Emitters read the result and never parse Markdown again.
+//! Rendering: every rich fragment of a bank's questions → sanitized HTML,
+//! once. Emitters read the result and never parse Markdown again.
 //!
 //! Questions render in parallel (rayon); math and code go through the
-//! [`cache::RenderCache`]; images are resolved against the bank's folder
-//! and collected as content-hashed media files ([`media`]).
+//! bank's [`cache::RenderCache`], and KaTeX results validation already
+//! produced come from the [`math::KatexMemo`]; images are resolved against
+//! the bank's folder and collected as content-hashed media files
+//! ([`media`]).
 
 pub mod cache;
 pub mod highlight;

@@ -101,3 +101,13 @@ fn building_one_output_keeps_the_others_fingerprints() {
     assert!(studymark(&["build", "--site"], dir.path()).contains("2 banks up to date"));
     assert!(studymark(&["build", "--anki", "--print"], dir.path()).contains("2 banks up to date"));
 }
+
+#[test]
+fn concurrent_builds_of_one_project_wait_for_each_other() {
+    let dir = project();
+    let spawn =
+        || Command::new(env!("CARGO_BIN_EXE_studymark")).args(["build", "-q"]).current_dir(dir.path()).spawn().unwrap();
+    let (mut first, mut second) = (spawn(), spawn());
+    assert!(first.wait().unwrap().success() && second.wait().unwrap().success());
+    assert!(studymark(&["build"], dir.path()).contains("2 banks up to date"));
+}
