@@ -14,6 +14,7 @@ mod note_types;
 mod package;
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use anyhow::{Context, Result};
 
@@ -24,7 +25,7 @@ use crate::model::{Bank, Kind, Question, Topic};
 use crate::render::highlight::{anki_highlight_css, escape};
 use crate::render::{RenderedBank, RenderedQuestion};
 pub use note_types::{note_type_hashes, CLOZE_ID, MULTIPLE_CHOICE_ID};
-use package::{write_package, NoteSpec, NoteTypeSet};
+use package::{write_package, NoteSpec, NoteTypeSet, Template};
 
 /// The stylesheet every note type carries after the card CSS.
 pub fn anki_css(input: &EmitInput) -> String {
@@ -38,6 +39,8 @@ pub struct AnkiEmitter<'a> {
     input: &'a EmitInput<'a>,
     lock: &'a Lock,
     note_types: NoteTypeSet,
+    /// Written by [`Emitter::write_shared`], before any bank.
+    template: OnceLock<Template>,
     /// Temporary files, inside the staging folder.
     scratch: PathBuf,
 }
@@ -48,8 +51,13 @@ impl<'a> AnkiEmitter<'a> {
         let mods = note_type_hashes(&css).iter().map(|(id, _)| (*id, lock.note_type_changed(*id))).collect();
         // genanki-rs gets the note types without their stylesheet, which
         // post-processing puts in (see `NoteTypeSet`).
-        let note_types = NoteTypeSet { models: note_types::note_types(""), css: note_types::stylesheet(&css), mods };
-        AnkiEmitter { input, lock, note_types, scratch: scratch.to_path_buf() }
+        let note_types = NoteTypeSet {
+            models: note_types::note_types(""),
+            field_counts: note_types::field_counts(),
+            css: note_types::stylesheet(&css),
+            mods,
+        };
+        AnkiEmitter { input, lock, note_types, template: OnceLock::new(), scratch: scratch.to_path_buf() }
     }
 
     fn fonts_dir(&self) -> PathBuf {
@@ -62,9 +70,12 @@ impl Emitter for AnkiEmitter<'_> {
         "anki"
     }
 
-    /// Stages the KaTeX fonts every package carries (none for MathJax).
+    /// Has genanki-rs write the template collection and stages the KaTeX
+    /// fonts every package carries (none for MathJax).
     fn write_shared(&self, out: &Path) -> Result<Vec<String>> {
         std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+        let template = Template::new(&self.note_types, &self.scratch)?;
+        let _ = self.template.set(template);
         if self.input.config.anki.math == MathEngine::Katex {
             stage_fonts(self.input, &self.fonts_dir())?;
         }
@@ -79,7 +90,8 @@ impl Emitter for AnkiEmitter<'_> {
         let mut media = fonts_in(&self.fonts_dir())?;
         media.extend(stage_images(html, &scratch)?);
         let name = format!("{}.apkg", bank.id);
-        write_package(&out.join(&name), &self.note_types, &notes, &media, &scratch)?;
+        let template = self.template.get().ok_or_else(|| anyhow::anyhow!("write_shared was not called"))?;
+        write_package(&out.join(&name), template, &self.note_types, &notes, &media, &scratch)?;
         std::fs::remove_dir_all(&scratch).with_context(|| format!("cannot remove {}", scratch.display()))?;
         Ok(vec![name])
     }

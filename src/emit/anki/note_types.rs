@@ -49,6 +49,11 @@ ol.mc-choices > li > p { display: inline; margin: 0; }
 .nightMode .cloze { color: #79b8ff; }
 "#;
 
+/// Each note type's number of fields, in [`note_types`] order.
+pub fn field_counts() -> [usize; 3] {
+    [BASIC_FIELDS.len(), MULTIPLE_CHOICE_FIELDS.len(), CLOZE_FIELDS.len()]
+}
+
 /// A note type's stylesheet: the card CSS, then `css`.
 pub fn stylesheet(css: &str) -> String {
     format!("{CARD_CSS}{css}")

@@ -1,40 +1,49 @@
-//! Writing one `.apkg`: genanki-rs builds the package, then we
-//! post-process it, because genanki-rs (0.4, unmaintained):
-//! - stamps one modification time on every note and note type, so Anki
-//!   would either update every note or ignore real edits: we set each
-//!   note's `mod` from `studymark.lock` and each note type's from its hash
-//!   history;
-//! - writes its JSON from `HashMap`s and zip entries with the current time,
-//!   and numbers cards of a cloze note in `HashSet` order: we re-serialize
-//!   the JSON with sorted keys, renumber cards in (note, ord) order and
-//!   re-zip with a fixed entry time, so unchanged input gives the same
-//!   bytes;
-//! - stores media keyed by basename: callers pass files already named
-//!   uniquely (content hashes, `_KaTeX_*` fonts).
+//! Writing `.apkg` files. genanki-rs writes, once per build, a template
+//! collection ([`Template`]): the schema, the three note types, a deck and
+//! one note (with its card) of each type. Each bank's package starts as a
+//! copy of it, and we fill it in with SQL ([`write_package`]):
+//! - each note is a copy of its type's template note with its own GUID,
+//!   fields, tags and modification time (from `studymark.lock`), and one
+//!   card per card genanki-rs would make (cloze: one per deletion number);
+//!   genanki-rs 0.4 compiles several regexes for every note and deck it
+//!   writes, which made it most of a build's time outside KaTeX;
+//! - each deck is a copy of the template deck with its own id and name;
+//! - note types get their stylesheet and their modification time (from
+//!   the lock's hash history; genanki-rs stamps one time on everything, so
+//!   Anki would update every note or ignore real edits);
+//! - JSON is re-serialized with sorted keys, cards are numbered in (note,
+//!   ord) order and the zip has fixed entry times, so unchanged input gives
+//!   the same bytes;
+//! - media are stored under their (unique) file names: content hashes and
+//!   `_KaTeX_*` fonts.
 //!
 //! All of genanki-rs's API is used here and nowhere else.
 
-use std::collections::BTreeMap;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, Context, Result};
 use genanki_rs::{Deck, Model, Note, Package};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, Transaction};
 use sha2::{Digest, Sha256};
 
 /// genanki-rs derives note and card ids from this; any fixed value keeps
 /// them stable (Anki matches notes by GUID).
 const PACKAGE_TIMESTAMP: f64 = 1_700_000_000.0;
 
+/// The template's deck, and the GUID prefix of its notes; neither is left
+/// in a package.
+const TEMPLATE_DECK: &str = "studymark template";
+const TEMPLATE_GUID: &str = "studymark-template-";
+
 /// The note types every package carries.
 pub struct NoteTypeSet {
-    /// As genanki-rs gets them: with the card CSS only. Their stylesheet
-    /// (with KaTeX's, tens of kilobytes) goes in when post-processing, so
-    /// genanki-rs does not compress it into a zip that is read back and
-    /// thrown away.
+    /// As genanki-rs gets them: with the card CSS only; their stylesheet
+    /// (with KaTeX's, tens of kilobytes) is set when filling in.
     pub models: [Model; 3],
+    /// Each type's number of fields.
+    pub field_counts: [usize; 3],
     pub css: String,
     /// (note type id, modification time).
     pub mods: Vec<(i64, i64)>,
@@ -42,7 +51,7 @@ pub struct NoteTypeSet {
 
 pub struct NoteSpec {
     pub guid: String,
-    /// Index into the note types given to [`write_package`].
+    /// Index into [`NoteTypeSet::models`]; the last one is the cloze type.
     pub note_type: usize,
     pub fields: Vec<String>,
     pub tags: Vec<String>,
@@ -51,58 +60,148 @@ pub struct NoteSpec {
     pub modified: i64,
 }
 
-/// Writes `notes` as one package at `path`. `scratch` is a folder for
-/// temporary files (inside the output folder).
+/// The collection genanki-rs wrote (the bytes of `collection.anki2`).
+pub struct Template {
+    collection: Vec<u8>,
+}
+
+impl Template {
+    /// Has genanki-rs write the template package into `scratch` and keeps
+    /// its collection.
+    pub fn new(note_types: &NoteTypeSet, scratch: &Path) -> Result<Template> {
+        let mut deck = Deck::new(deck_id(TEMPLATE_DECK), TEMPLATE_DECK, "");
+        for (i, (model, fields)) in note_types.models.iter().zip(note_types.field_counts).enumerate() {
+            // A cloze note needs a deletion to make its card.
+            let first = if i == CLOZE { "{{c1::_}}" } else { "_" };
+            let fields: Vec<&str> = std::iter::once(first).chain(std::iter::repeat_n("_", fields - 1)).collect();
+            let note = Note::new(model.clone(), fields).map_err(|e| anyhow!("template note: {e}"))?;
+            deck.add_note(note.guid(format!("{TEMPLATE_GUID}{i}")));
+        }
+        std::fs::create_dir_all(scratch).with_context(|| format!("cannot create {}", scratch.display()))?;
+        let raw = scratch.join("template.apkg");
+        let mut package = Package::new(vec![deck], Vec::new()).map_err(|e| anyhow!("{e}"))?;
+        package
+            .write_to_file_timestamp(raw.to_str().unwrap_or_default(), PACKAGE_TIMESTAMP)
+            .map_err(|e| anyhow!("{e}"))?;
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&raw)?)?;
+        let mut collection = Vec::new();
+        archive.by_name("collection.anki2")?.read_to_end(&mut collection)?;
+        std::fs::remove_file(&raw)?;
+        Ok(Template { collection })
+    }
+}
+
+/// The index of the cloze note type in [`NoteTypeSet::models`].
+const CLOZE: usize = 2;
+
+/// Writes `notes` as one package at `path`, starting from `template`.
+/// `scratch` is a folder for temporary files (inside the output folder).
 pub fn write_package(
     path: &Path,
+    template: &Template,
     note_types: &NoteTypeSet,
     notes: &[NoteSpec],
     media: &[PathBuf],
     scratch: &Path,
 ) -> Result<()> {
-    let shapes = shapes(notes);
-    let mut decks: BTreeMap<&str, Deck> = BTreeMap::new();
-    let mut firsts = Vec::new();
-    for (i, note) in notes.iter().enumerate() {
-        decks.entry(&note.deck).or_insert_with(|| Deck::new(deck_id(&note.deck), &note.deck, ""));
-        if shapes[i] == i {
-            let model = note_types.models.get(note.note_type).ok_or_else(|| anyhow!("unknown note type"))?.clone();
-            let fields: Vec<String> = note.fields.iter().map(|f| cloze_placeholder(f)).collect();
-            let built = Note::new(model, fields.iter().map(String::as_str).collect())
-                .map_err(|e| anyhow!("note {}: {e}", note.guid))?;
-            firsts.push(built.guid(&note.guid));
-        }
+    let db_path = scratch.join("collection.anki2");
+    let vacuumed = scratch.join("collection.vacuumed");
+    std::fs::write(&db_path, &template.collection)?;
+    {
+        let mut conn = Connection::open(&db_path)?;
+        // One transaction: SQLite would otherwise sync to disk per insert.
+        let transaction = conn.transaction()?;
+        fill_in(&transaction, note_types, notes)?;
+        transaction.commit()?;
+        let _ = std::fs::remove_file(&vacuumed);
+        // VACUUM INTO writes a fresh file whose header does not depend on
+        // how many transactions the database went through.
+        conn.execute("VACUUM INTO ?", params![vacuumed.to_string_lossy()])?;
     }
-    // genanki-rs compiles the note types' regexes again for every deck that
-    // has notes: the notes all go into one deck here, and post-processing
-    // moves each note's cards into the deck it belongs to.
-    if let Some(first) = decks.values_mut().next() {
-        firsts.into_iter().for_each(|note| first.add_note(note));
-    }
-    let raw = scratch.join("genanki.apkg");
-    // Media go straight into the final zip (`write_zip`): genanki-rs would
-    // compress fonts only for them to be read back.
-    let mut package = Package::new(decks.into_values().collect(), Vec::new()).map_err(|e| anyhow!("{e}"))?;
-    package.write_to_file_timestamp(raw.to_str().unwrap_or_default(), PACKAGE_TIMESTAMP).map_err(|e| anyhow!("{e}"))?;
-    postprocess(&raw, path, notes, &shapes, note_types, media, scratch)
-        .with_context(|| format!("cannot write {}", path.display()))
+    let db = std::fs::read(&vacuumed)?;
+    write_zip(path, &db, &read_media(media)?).with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::remove_file(&db_path)?;
+    std::fs::remove_file(&vacuumed)?;
+    Ok(())
 }
 
-/// For each note, the index of the first note of its shape: same note type
-/// and same cloze deletions, so the same cards. genanki-rs compiles several
-/// regexes for every note it writes (0.4 caches none), so it writes only
-/// the first note of each shape; post-processing copies its rows for the
-/// others ([`copy_note`]).
-fn shapes(notes: &[NoteSpec]) -> Vec<usize> {
-    let mut firsts: HashMap<(usize, Vec<String>), usize> = HashMap::new();
-    notes
-        .iter()
-        .enumerate()
-        .map(|(i, note)| {
-            let placeholders = note.fields.iter().map(|f| cloze_placeholder(f)).collect();
-            *firsts.entry((note.note_type, placeholders)).or_insert(i)
-        })
-        .collect()
+/// Turns the template collection into the bank's: its decks, its notes
+/// and their cards, then the template's own deck and notes removed.
+fn fill_in(transaction: &Transaction, note_types: &NoteTypeSet, notes: &[NoteSpec]) -> Result<()> {
+    let decks: BTreeSet<&str> = notes.iter().map(|n| n.deck.as_str()).collect();
+    add_decks(transaction, &decks)?;
+    for (i, note) in notes.iter().enumerate() {
+        add_note(transaction, note, i as i64 + 1)?;
+    }
+    transaction.execute(
+        "DELETE FROM cards WHERE nid IN (SELECT id FROM notes WHERE guid LIKE ?)",
+        params![format!("{TEMPLATE_GUID}%")],
+    )?;
+    transaction.execute("DELETE FROM notes WHERE guid LIKE ?", params![format!("{TEMPLATE_GUID}%")])?;
+    renumber_cards(transaction)?;
+    sort_collection_json(transaction, note_types)
+}
+
+/// Copies the template deck once per deck name, with the name's id.
+fn add_decks(conn: &Connection, names: &BTreeSet<&str>) -> Result<()> {
+    let text: String = conn.query_row("SELECT decks FROM col", [], |r| r.get(0))?;
+    let mut decks: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text)?;
+    let template = decks.remove(&deck_id(TEMPLATE_DECK).to_string()).ok_or_else(|| anyhow!("no template deck"))?;
+    for name in names {
+        let mut deck = template.clone();
+        deck["id"] = serde_json::json!(deck_id(name));
+        deck["name"] = serde_json::json!(name);
+        decks.insert(deck_id(name).to_string(), deck);
+    }
+    conn.execute("UPDATE col SET decks = ?", params![serde_json::Value::Object(decks).to_string()])?;
+    Ok(())
+}
+
+/// Note `n` gets the id of its template note + `n * ID_STEP`, its cards
+/// their template card's + `n * ID_STEP + ord`: the template's ids are a few
+/// apart, so no two collide (cards are renumbered afterwards).
+const ID_STEP: i64 = 1000;
+
+/// Adds the `n`th note (from 1) as a copy of its type's template note,
+/// with the cards genanki-rs would make for it.
+fn add_note(conn: &Connection, note: &NoteSpec, n: i64) -> Result<()> {
+    let template = format!("{TEMPLATE_GUID}{}", note.note_type);
+    // genanki-rs's tag format: space-separated, with a space around.
+    let tags = format!(" {} ", note.tags.join(" "));
+    let added = conn.execute(
+        "INSERT INTO notes (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data)
+         SELECT id + ?1, ?2, mid, ?3, usn, ?4, ?5, sfld, csum, flags, data FROM notes WHERE guid = ?6",
+        params![n * ID_STEP, note.guid, note.modified, tags, note.fields.join("\u{1f}"), template],
+    )?;
+    if added != 1 {
+        return Err(anyhow!("note {}: no template for note type {}", note.guid, note.note_type));
+    }
+    for ord in card_ords(note) {
+        conn.execute(
+            "INSERT INTO cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, flags, data)
+             SELECT cards.id + ?1 + ?2, (SELECT id FROM notes WHERE guid = ?3), ?4, ?2, cards.mod, usn, type, queue,
+                    due, ivl, factor, reps, lapses, left, odue, odid, flags, data
+             FROM cards WHERE nid = (SELECT id FROM notes WHERE guid = ?5)",
+            params![n * ID_STEP, ord, note.guid, deck_id(&note.deck), template],
+        )?;
+    }
+    Ok(())
+}
+
+/// The ords of a note's cards: one card for the basic and multiple-choice
+/// types; for the cloze type one per deletion number (`c2` → 1), or one
+/// when there is none, as genanki-rs decides.
+fn card_ords(note: &NoteSpec) -> Vec<i64> {
+    if note.note_type != CLOZE {
+        return vec![0];
+    }
+    let text = note.fields.first().map(String::as_str).unwrap_or_default();
+    let numbers: BTreeSet<i64> = cloze_numbers(text).into_iter().filter(|&n| n >= 1).map(|n| n - 1).collect();
+    if numbers.is_empty() {
+        vec![0]
+    } else {
+        numbers.into_iter().collect()
+    }
 }
 
 /// A stable deck id from the deck's name.
@@ -114,92 +213,16 @@ fn deck_id(name: &str) -> i64 {
     (u64::from_le_bytes(bytes) >> 11) as i64 + 1
 }
 
-/// The cloze deletions of a field (`{{c1::_}}{{c2::_}}`), which decide the
-/// cards genanki-rs makes; other text becomes `_`.
-fn cloze_placeholder(field: &str) -> String {
-    let mut placeholder = String::from("_");
+/// The numbers of a field's cloze deletions (`{{c2::…}}` → 2), in order.
+fn cloze_numbers(field: &str) -> Vec<i64> {
+    let mut numbers = Vec::new();
     for (i, _) in field.match_indices("{{c") {
         let digits: String = field[i + 3..].chars().take_while(char::is_ascii_digit).collect();
         if !digits.is_empty() && field[i + 3 + digits.len()..].starts_with("::") {
-            placeholder.push_str(&format!("{{{{c{digits}::_}}}}"));
+            numbers.extend(digits.parse::<i64>().ok());
         }
     }
-    placeholder
-}
-
-fn postprocess(
-    raw: &Path,
-    out: &Path,
-    notes: &[NoteSpec],
-    shapes: &[usize],
-    note_types: &NoteTypeSet,
-    media: &[PathBuf],
-    scratch: &Path,
-) -> Result<()> {
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(raw)?)?;
-    let db_path = scratch.join("collection.anki2");
-    let vacuumed = scratch.join("collection.vacuumed");
-    let mut db = Vec::new();
-    archive.by_name("collection.anki2")?.read_to_end(&mut db)?;
-    std::fs::write(&db_path, db)?;
-    {
-        let mut conn = Connection::open(&db_path)?;
-        // One transaction: SQLite would otherwise sync to disk per update.
-        let transaction = conn.transaction()?;
-        for (note, &first) in notes.iter().zip(shapes) {
-            if notes[first].guid != note.guid {
-                copy_note(&transaction, &notes[first].guid, &note.guid)?;
-            }
-            let fields = note.fields.join("\u{1f}");
-            // genanki-rs's tag format: space-separated, with a space around.
-            let tags = format!(" {} ", note.tags.join(" "));
-            let changed = transaction.execute(
-                "UPDATE notes SET mod = ?, flds = ?, tags = ? WHERE guid = ?",
-                params![note.modified, fields, tags, note.guid],
-            )?;
-            if changed != 1 {
-                bail!("note {}: {changed} rows", note.guid);
-            }
-            transaction.execute(
-                "UPDATE cards SET did = ? WHERE nid = (SELECT id FROM notes WHERE guid = ?)",
-                params![deck_id(&note.deck), note.guid],
-            )?;
-        }
-        renumber_cards(&transaction)?;
-        sort_collection_json(&transaction, note_types)?;
-        transaction.commit()?;
-        let _ = std::fs::remove_file(&vacuumed);
-        // VACUUM INTO writes a fresh file whose header does not depend on
-        // how many transactions the database went through.
-        conn.execute("VACUUM INTO ?", params![vacuumed.to_string_lossy()])?;
-    }
-    let db = std::fs::read(&vacuumed)?;
-    write_zip(out, &db, &read_media(media)?)?;
-    std::fs::remove_file(&db_path)?;
-    std::fs::remove_file(&vacuumed)?;
-    std::fs::remove_file(raw)?;
-    Ok(())
-}
-
-/// Adds a note (and its cards) with GUID `guid`, a copy of the rows
-/// genanki-rs wrote for the note `first` of the same shape; ids follow the
-/// largest so far.
-fn copy_note(conn: &Connection, first: &str, guid: &str) -> Result<()> {
-    conn.execute(
-        "INSERT INTO notes (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data)
-         SELECT (SELECT MAX(id) FROM notes) + 1, ?2, mid, mod, usn, tags, flds, sfld, csum, flags, data
-         FROM notes WHERE guid = ?1",
-        params![first, guid],
-    )?;
-    // A cloze note's cards have distinct ords, so `+ 1 + ord` never collides.
-    conn.execute(
-        "INSERT INTO cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, flags, data)
-         SELECT (SELECT MAX(id) FROM cards) + 1 + ord, (SELECT id FROM notes WHERE guid = ?2), did, ord, mod, usn,
-                type, queue, due, ivl, factor, reps, lapses, left, odue, odid, flags, data
-         FROM cards WHERE nid = (SELECT id FROM notes WHERE guid = ?1)",
-        params![first, guid],
-    )?;
-    Ok(())
+    numbers
 }
 
 /// Gives cards the same set of ids in (note, ord) order.
@@ -278,12 +301,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn placeholders_keep_cloze_numbers_only() {
-        assert_eq!(cloze_placeholder("<svg><path d='M0\n0'/></svg>"), "_");
-        assert_eq!(
-            cloze_placeholder("A {{c1::x}} and {{c2::<b>y</b>::hint}} {{c1::z}}"),
-            "_{{c1::_}}{{c2::_}}{{c1::_}}"
-        );
+    fn cloze_numbers_and_card_ords() {
+        assert_eq!(cloze_numbers("<svg><path d='M0\n0'/></svg>"), Vec::<i64>::new());
+        assert_eq!(cloze_numbers("A {{c1::x}} and {{c2::<b>y</b>::hint}} {{c1::z}} {{c::no}}"), vec![1, 2, 1]);
+        let note = |note_type, text: &str| NoteSpec {
+            guid: "g".into(),
+            note_type,
+            fields: vec![text.into()],
+            tags: Vec::new(),
+            deck: "d".into(),
+            modified: 0,
+        };
+        assert_eq!(card_ords(&note(CLOZE, "{{c2::a}} {{c1::b}} {{c2::c}}")), vec![0, 1]);
+        assert_eq!(card_ords(&note(CLOZE, "no deletion")), vec![0]);
+        assert_eq!(card_ords(&note(0, "{{c3::ignored on a basic note}}")), vec![0]);
     }
 
     #[test]
