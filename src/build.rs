@@ -106,16 +106,22 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
     let hashes: Vec<String> = loaded.iter().map(|bank| bank.hash.clone()).collect();
     let checks = RenderCache::open(&out.join(".cache/check.json"));
     let katex = KatexMemo::default();
-    let mut compiled = compile_loaded(project, loaded, &checks, &katex, &options.progress, |bank| {
-        known.get(&bank.file.path).map(|r| r.checked().clone())
-    });
+    // The lock is read meanwhile: it is large in a large project.
+    let (mut compiled, previous) = rayon::join(
+        || {
+            compile_loaded(project, loaded, &checks, &katex, &options.progress, |bank| {
+                known.get(&bank.file.path).map(|r| r.checked().clone())
+            })
+        },
+        || Lock::read(&lock_path),
+    );
     timings.push(("load, parse, validate", started.elapsed()));
     if BuildReport::content_failed(&compiled, options) {
         return Ok(BuildReport::failed(compiled, None, timings));
     }
 
     let started = Instant::now();
-    let previous = Lock::read(&lock_path)?;
+    let previous = previous?;
     // Notes must update when the way fields are rendered changes too.
     let render_options = format!("{:?} {:?}", project.config.anki.math, project.config.math.macros);
     let (mut lock, inherited) = update_lock(previous.as_ref(), &mut compiled.banks, &render_options, now());

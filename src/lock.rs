@@ -12,9 +12,10 @@
 //!   prompts, at least [`SIMILARITY_THRESHOLD`]). Review history in Anki and
 //!   study progress on the site survive, and the Markdown is never touched.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -100,9 +101,10 @@ impl Lock {
         self.note_types.iter().find(|e| e.id == id).map_or(0, |e| e.changed)
     }
 
-    /// When the question's content last changed (0 when unknown).
-    pub fn changed(&self, bank: &str, id: &str) -> i64 {
-        self.questions.iter().find(|e| e.bank == bank && e.id == id).map_or(0, |e| e.changed)
+    /// When each question of `bank` last changed, by question id (a
+    /// question not in the map is new: 0).
+    pub fn changes(&self, bank: &str) -> HashMap<&str, i64> {
+        self.questions.iter().filter(|e| e.bank == bank).map(|e| (e.id.as_str(), e.changed)).collect()
     }
 }
 
@@ -121,23 +123,45 @@ pub fn update_lock(
     let built: HashSet<&str> = banks.iter().map(|b| b.id.as_str()).collect();
     let mut questions: Vec<LockEntry> =
         previous.questions.iter().filter(|e| !built.contains(e.bank.as_str())).cloned().collect();
+    let mut by_bank: HashMap<&str, BTreeMap<&str, &LockEntry>> = HashMap::new();
+    for entry in &previous.questions {
+        by_bank.entry(entry.bank.as_str()).or_default().insert(entry.id.as_str(), entry);
+    }
+    let no_entries = BTreeMap::new();
+    // Banks are independent: hashing every question is the costly part.
+    let per_bank: Vec<(Vec<LockEntry>, Vec<Diagnostic>)> = banks
+        .par_iter_mut()
+        .map(|bank| {
+            let old = by_bank.get(bank.id.as_str()).unwrap_or(&no_entries);
+            let diagnostics = inherit_ids(bank, old);
+            let entries = bank.questions().map(|question| lock_entry(&bank.id, question, old, render_options, now));
+            (entries.collect(), diagnostics)
+        })
+        .collect();
     let mut diagnostics = Vec::new();
-    for bank in banks.iter_mut() {
-        let old: BTreeMap<&str, &LockEntry> =
-            previous.questions.iter().filter(|e| e.bank == bank.id).map(|e| (e.id.as_str(), e)).collect();
-        diagnostics.extend(inherit_ids(bank, &old));
-        for question in bank.topics.iter().flat_map(|t| &t.questions) {
-            let hash = content_hash(question, render_options);
-            let changed = match old.get(question.id.as_str()) {
-                Some(entry) if entry.hash == hash => entry.changed,
-                _ => now,
-            };
-            let prompt = normalize_prompt(&question.prompt.markdown);
-            questions.push(LockEntry { bank: bank.id.clone(), id: question.id.clone(), hash, changed, prompt });
-        }
+    for (entries, found) in per_bank {
+        questions.extend(entries);
+        diagnostics.extend(found);
     }
     questions.sort_by(|a, b| a.bank.cmp(&b.bank));
     (Lock { version: VERSION, questions, note_types: previous.note_types.clone() }, diagnostics)
+}
+
+/// A question's entry: `changed` stays while its content hash does.
+fn lock_entry(
+    bank: &str,
+    question: &Question,
+    old: &BTreeMap<&str, &LockEntry>,
+    render_options: &str,
+    now: i64,
+) -> LockEntry {
+    let hash = content_hash(question, render_options);
+    let changed = match old.get(question.id.as_str()) {
+        Some(entry) if entry.hash == hash => entry.changed,
+        _ => now,
+    };
+    let prompt = normalize_prompt(&question.prompt.markdown);
+    LockEntry { bank: bank.to_string(), id: question.id.clone(), hash, changed, prompt }
 }
 
 /// Pairs new questions with vanished ones of the same bank, best match first.

@@ -99,11 +99,13 @@ impl Emitter for AnkiEmitter<'_> {
 
 fn bank_notes(bank: &Bank, root: &Path, html: &RenderedBank, lock: &Lock) -> Vec<NoteSpec> {
     let source_label = relative_path(&bank.source_path, root);
+    let changes = lock.changes(&bank.id);
     let mut rendered = html.questions.iter();
     let mut notes = Vec::new();
     for topic in &bank.topics {
         for (question, html) in topic.questions.iter().zip(rendered.by_ref()) {
-            notes.push(note(bank, &source_label, topic, question, html, lock));
+            let modified = changes.get(question.id.as_str()).copied().unwrap_or(0);
+            notes.push(note(bank, &source_label, topic, question, html, modified));
         }
     }
     notes
@@ -115,7 +117,7 @@ fn note(
     topic: &Topic,
     question: &Question,
     html: &RenderedQuestion,
-    lock: &Lock,
+    modified: i64,
 ) -> NoteSpec {
     let front = media_names(&format!("{}{}", html.prompt, html.context));
     let back = media_names(&format!("{}{}", html.answer, html.details));
@@ -147,7 +149,7 @@ fn note(
         fields,
         tags: tags(question, topic),
         deck,
-        modified: lock.changed(&bank.id, &question.id),
+        modified,
     }
 }
 

@@ -213,7 +213,8 @@ fn print_bank<'a>(bank: &'a Bank, html: &'a RenderedBank, lock: &Lock) -> PrintB
         })
         .collect();
     // The date the content last changed, so the same input prints the same.
-    let changed = bank.questions().map(|q| lock.changed(&bank.id, &q.id)).max().unwrap_or(0);
+    let changes = lock.changes(&bank.id);
+    let changed = bank.questions().filter_map(|q| changes.get(q.id.as_str()).copied()).max().unwrap_or(0);
     PrintBank { title: &bank.title, date: iso_date(changed), question_count: bank.questions().count(), topics }
 }
 
