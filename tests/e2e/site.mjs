@@ -10,7 +10,7 @@
 // 360 px viewport. Prints one `ok - ...` / `not ok - ...` line per check and
 // `N passed, M failed`; exits 1 when any check failed. Screenshots (PNG) go
 // to the --screenshots folder: desktop-light, desktop-dark (toggle),
-// desktop-dark-system, mobile-360, mobile-360-question-10, study-flipped,
+// desktop-dark-system, mobile-360, mobile-360-question-10, study-flipped, search-results,
 // question-10-correct, math-question-3, math-question-5. `--bank ID` names the
 // bank whose study state is stored under `studymark:ID` (default deep-learning).
 
@@ -397,6 +397,17 @@ async function run(options) {
       const hrefs = await page.$$eval('#search-results li > a', (as) => as.map((a) => a.getAttribute('href')));
       assert((await link.count()) > 0, `no result links to #${anchor}; results: ${JSON.stringify(hrefs)}`);
       assert(await link.first().isVisible(), 'the result linking to question 6 is not visible');
+    });
+
+    await check('search "gradient" ranks results from several banks (one index part per bank)', async () => {
+      await page.locator('input#search').fill('gradient');
+      const results = () => page.$$eval('#search-results li > a', (as) => as.map((a) => a.getAttribute('href')));
+      const bankPages = (hrefs) => new Set(hrefs.map((h) => h.split('#')[0]));
+      const hrefs = await eventually(results, (h) => bankPages(h).size >= 3);
+      const pages = bankPages(hrefs);
+      assert(pages.size >= 3, `results come from ${pages.size} bank pages: ${JSON.stringify(hrefs)}`);
+      await page.screenshot({ path: path.join(shots, 'search-results.png') });
+      await page.locator('input#search').fill('');
     });
 
     await check('light system setting, no stored choice: light theme', async () => {
