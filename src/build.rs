@@ -90,16 +90,14 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
     let known: Vec<Option<&SourceRecord>> =
         loaded.par_iter().map(|bank| baseline.fingerprints.known(&baseline.shared, bank)).collect();
     if let Some(checked) = baseline.fingerprints.up_to_date(&known, &loaded, &baseline.keys, &out) {
-        let sources = loaded.into_iter().map(|bank| bank.file).collect();
-        let compiled = Compiled::new(project, sources, Vec::new(), checked);
         timings.push(("load, compare fingerprints", started.elapsed()));
-        let unchanged = compiled.checked.len();
-        let report = BuildReport { unchanged, ..BuildReport::failed(compiled, None, timings) };
-        return Ok(if BuildReport::content_failed(&report.compiled, options) {
-            report
-        } else {
-            BuildReport { output: Some(out), ..report }
-        });
+        let sources = loaded.into_iter().map(|bank| bank.file).collect();
+        return Ok(BuildReport::up_to_date(
+            Compiled::new(project, sources, Vec::new(), checked),
+            out,
+            options,
+            timings,
+        ));
     }
     let known: HashMap<PathBuf, SourceRecord> =
         loaded.iter().zip(known).filter_map(|(bank, record)| Some((bank.file.path.clone(), record?.clone()))).collect();
@@ -206,6 +204,19 @@ impl BuildReport {
             cached: 0,
             timings,
         }
+    }
+
+    /// A build that found nothing to do: the last build's diagnostics,
+    /// replayed, decide whether it failed.
+    fn up_to_date(
+        compiled: Compiled,
+        out: PathBuf,
+        options: &BuildOptions,
+        timings: Vec<(&'static str, Duration)>,
+    ) -> Self {
+        let failed = Self::content_failed(&compiled, options);
+        let unchanged = compiled.checked.len();
+        BuildReport { unchanged, output: (!failed).then_some(out), ..BuildReport::failed(compiled, None, timings) }
     }
 
     fn content_failed(compiled: &Compiled, options: &BuildOptions) -> bool {

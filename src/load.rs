@@ -83,7 +83,7 @@ pub fn load_banks(roots: &[PathBuf]) -> Result<Vec<LoadedBank>> {
 }
 
 /// Reads one bank. Invalid UTF-8 is replaced and reported (`invalid-utf8`).
-pub fn read_bank(path: &Path) -> Result<LoadedBank> {
+fn read_bank(path: &Path) -> Result<LoadedBank> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let hash = crate::fingerprint::hash_bytes(&bytes);
     match String::from_utf8(bytes) {

@@ -182,3 +182,36 @@ fn print_handouts_follow_the_answers_setting() {
     assert!(!read(dir.path().join("output/print/a.html")).contains("Because."));
     assert!(!dir.path().join("output/print/a-cards.html").exists());
 }
+
+/// The notes (guid, tags) and deck names in a package.
+fn package_contents(apkg: &Path) -> (Vec<(String, String)>, Vec<String>) {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(apkg).unwrap()).unwrap();
+    let mut db = Vec::new();
+    archive.by_name("collection.anki2").unwrap().read_to_end(&mut db).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("c.anki2"), db).unwrap();
+    let conn = rusqlite::Connection::open(dir.path().join("c.anki2")).unwrap();
+    let mut statement = conn.prepare("SELECT guid, tags FROM notes ORDER BY guid").unwrap();
+    let notes = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+    let decks: String = conn.query_row("SELECT decks FROM col", [], |r| r.get(0)).unwrap();
+    let decks: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&decks).unwrap();
+    (notes, decks.values().map(|d| d["name"].as_str().unwrap().to_string()).collect())
+}
+
+#[test]
+fn packages_hold_the_banks_notes_and_nothing_of_the_template() {
+    // A bank named "template", with cloze, multiple-choice and open
+    // questions in two topics.
+    let bank = "# Topic one\n\n? Basic question?\n\nAnswer.\n\n? The {{c1::cloze}} and {{c2::two}}\n\n\
+                # Topic two\n\n? Which one?\n\n- (a) this\n- (b) that\n\n**Answer: b**\n";
+    let dir = project(&[("template.md", bank)], "");
+    let (code, stderr) = studymark(&["build", "--anki"], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    let (notes, decks) = package_contents(&dir.path().join("output/anki/template.apkg"));
+    assert_eq!(notes.len(), 3, "{notes:?}");
+    assert!(notes.iter().all(|(guid, _)| guid.starts_with("studymark-template-")), "{notes:?}");
+    assert!(notes.iter().all(|(_, tags)| tags.contains("studymark::topic::")), "{notes:?}");
+    assert!(!decks.iter().any(|d| d == "studymark template"), "{decks:?}");
+    assert!(decks.iter().any(|d| d.ends_with("::Topic two")), "{decks:?}");
+}

@@ -33,9 +33,10 @@ use sha2::{Digest, Sha256};
 const PACKAGE_TIMESTAMP: f64 = 1_700_000_000.0;
 
 /// The template's deck, and the GUID prefix of its notes; neither is left
-/// in a package.
+/// in a package. Real GUIDs (`studymark-<bank>-<id>`, slugs) have no
+/// spaces, so none can be taken for a template note.
 const TEMPLATE_DECK: &str = "studymark template";
-const TEMPLATE_GUID: &str = "studymark-template-";
+const TEMPLATE_GUID: &str = "studymark template ";
 
 /// The note types every package carries.
 pub struct NoteTypeSet {
@@ -133,11 +134,11 @@ fn fill_in(transaction: &Transaction, note_types: &NoteTypeSet, notes: &[NoteSpe
     for (i, note) in notes.iter().enumerate() {
         add_note(transaction, note, i as i64 + 1)?;
     }
-    transaction.execute(
-        "DELETE FROM cards WHERE nid IN (SELECT id FROM notes WHERE guid LIKE ?)",
-        params![format!("{TEMPLATE_GUID}%")],
-    )?;
-    transaction.execute("DELETE FROM notes WHERE guid LIKE ?", params![format!("{TEMPLATE_GUID}%")])?;
+    for note_type in 0..note_types.models.len() {
+        let guid = format!("{TEMPLATE_GUID}{note_type}");
+        transaction.execute("DELETE FROM cards WHERE nid = (SELECT id FROM notes WHERE guid = ?)", params![guid])?;
+        transaction.execute("DELETE FROM notes WHERE guid = ?", params![guid])?;
+    }
     renumber_cards(transaction)?;
     sort_collection_json(transaction, note_types)
 }
@@ -159,8 +160,9 @@ fn add_decks(conn: &Connection, names: &BTreeSet<&str>) -> Result<()> {
 
 /// Note `n` gets the id of its template note + `n * ID_STEP`, its cards
 /// their template card's + `n * ID_STEP + ord`: the template's ids are a few
-/// apart, so no two collide (cards are renumbered afterwards).
-const ID_STEP: i64 = 1000;
+/// apart and no note has a million cards, so no two collide (cards are
+/// renumbered afterwards; ids stay far below 2^53).
+const ID_STEP: i64 = 1_000_000;
 
 /// Adds the `n`th note (from 1) as a copy of its type's template note,
 /// with the cards genanki-rs would make for it.

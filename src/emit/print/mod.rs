@@ -73,7 +73,7 @@ struct PrintChoice<'a> {
 }
 
 /// The file names written for a bank, in order.
-pub fn page_names(bank: &Bank, answers: AnswerPlacement) -> Vec<String> {
+fn page_names(bank: &Bank, answers: AnswerPlacement) -> Vec<String> {
     let mut names = vec![format!("{}.html", bank.id)];
     if answers == AnswerPlacement::End {
         names.push(format!("{}-answers.html", bank.id));
