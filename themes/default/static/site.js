@@ -5,7 +5,7 @@
  * (answers live in native <details>). This script adds:
  *   - the light/dark theme toggle (#theme-toggle),
  *   - multiple-choice feedback (.choice buttons),
- *   - full-text search over window.studymarkSearch (elasticlunr),
+ *   - full-text search (elasticlunr) over the index parts search-index.js lists,
  *   - tag/topic/difficulty filters,
  *   - study mode: flashcards scheduled with SM-2 (see the Scheduler below).
  * The DOM it relies on is described in docs/site-contract.md.
