@@ -25,7 +25,9 @@ use crate::emit::print::pdf::{find_browser, missing_browser};
 use crate::emit::print::PrintEmitter;
 use crate::emit::site::SiteEmitter;
 use crate::emit::{BankHtml, EmitInput, Emitter};
-use crate::fingerprint::{output_key, shared_key, BankRecord, Fingerprints, OutputRecord, SourceRecord};
+use crate::fingerprint::{
+    hash_bytes, output_key, shared_key, BankRecord, BankState, Fingerprints, OutputRecord, SourceRecord,
+};
 use crate::load::{load_banks, Project};
 use crate::lock::{update_lock, Lock, LOCK_FILE};
 use crate::model::Bank;
@@ -83,13 +85,14 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
     let _lock = OutputLock::acquire(&out)?;
     let loaded = load_banks(&project.bank_roots(&options.paths))?;
     let lock_path = project.root.join(LOCK_FILE);
-    let lock_bytes = std::fs::read(&lock_path).ok();
+    let lock_bytes = std::fs::read(&lock_path).unwrap_or_default();
     let shared = shared_key(project);
-    let keys = outputs.keys(&shared, lock_bytes.as_deref(), options);
+    let keys = outputs.keys(&shared, options);
     let baseline = Baseline { fingerprints: Fingerprints::read(&out), shared, keys };
     let known: Vec<Option<&SourceRecord>> =
         loaded.par_iter().map(|bank| baseline.fingerprints.known(&baseline.shared, bank)).collect();
-    if let Some(checked) = baseline.fingerprints.up_to_date(&known, &loaded, &baseline.keys, &out) {
+    let lock_hash = hash_bytes(&lock_bytes);
+    if let Some(checked) = baseline.fingerprints.up_to_date(&known, &loaded, &baseline.keys, &lock_hash, &out) {
         timings.push(("load, compare fingerprints", started.elapsed()));
         let sources = loaded.into_iter().map(|bank| bank.file).collect();
         return Ok(BuildReport::up_to_date(
@@ -142,10 +145,12 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
     timings.push(("lock", started.elapsed()));
 
     let started = Instant::now();
+    let bank_locks = lock.bank_hashes();
     let job = EmitJob {
         project,
         input: &input,
         lock: &lock,
+        bank_locks: &bank_locks,
         browser,
         outputs,
         baseline: &baseline,
@@ -167,16 +172,15 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
     // The next build hashes the lock as it is on disk.
     let lock_bytes = match previous.as_ref() != Some(&lock) {
         true => write_lock(&lock_path, &lock.to_toml())?.into_bytes(),
-        false => lock_bytes.unwrap_or_default(),
+        false => lock_bytes,
     };
     // Banks known from the fingerprints were not checked: keep their entries.
     match known.is_empty() {
         true => checks.save()?,
         false => checks.save_keeping_unused()?,
     }
-    let keys = outputs.keys(&baseline.shared, Some(&lock_bytes), options);
     let sources = source_records(&compiled, &hashes, &known, &emitted.images);
-    let written = emitted.records(&keys, &compiled.banks, &hashes);
+    let written = emitted.records(&baseline.keys, &hash_bytes(&lock_bytes), &job);
     baseline.fingerprints.after_build(&baseline.shared, sources, written).write(&out)?;
     remove_stale_render_caches(&out, &compiled.banks);
     timings.push(("save caches", started.elapsed()));
@@ -249,12 +253,12 @@ impl Outputs {
     }
 
     /// Each selected output's fingerprint key (PDFs are an option of print).
-    fn keys(self, shared: &str, lock: Option<&[u8]>, options: &BuildOptions) -> Vec<(&'static str, String)> {
+    fn keys(self, shared: &str, options: &BuildOptions) -> Vec<(&'static str, String)> {
         let pdf = if options.pdf { "pdf" } else { "" };
         let keys = self
             .names()
             .into_iter()
-            .map(|name| (name, output_key(shared, lock, name, if name == "print" { pdf } else { "" })));
+            .map(|name| (name, output_key(shared, name, if name == "print" { pdf } else { "" })));
         keys.collect()
     }
 }
@@ -265,6 +269,8 @@ struct EmitJob<'a> {
     project: &'a Project,
     input: &'a EmitInput<'a>,
     lock: &'a Lock,
+    /// [`Lock::bank_hashes`] of `lock`.
+    bank_locks: &'a HashMap<&'a str, String>,
     browser: Option<PathBuf>,
     outputs: Outputs,
     baseline: &'a Baseline,
@@ -351,13 +357,20 @@ impl EmitJob<'_> {
         let key = self.baseline.keys.iter().find(|(n, _)| *n == name).map_or("", |(_, key)| key.as_str());
         let layout = emitter.layout();
         let folder = self.out.join(name);
-        let banks = self.input.banks.iter().zip(self.hashes);
+        let banks = self.input.banks.iter().enumerate();
         banks
-            .map(|(bank, hash)| {
+            .map(|(i, bank)| {
                 self.known.contains_key(&bank.source_path).then_some(())?;
-                self.baseline.fingerprints.clean_files(name, key, &layout, &bank.id, hash, &folder)
+                self.baseline.fingerprints.clean_files(name, key, &layout, &self.bank_state(i), &folder)
             })
             .collect()
+    }
+
+    /// Bank `index` as this build sees it.
+    fn bank_state(&self, index: usize) -> BankState<'_> {
+        let id = self.input.banks[index].id.as_str();
+        let lock = self.bank_locks.get(id).map_or("", String::as_str);
+        BankState { id, source: &self.hashes[index], lock }
     }
 
     fn emitters<'s>(&'s self, staging: &Path) -> Result<Vec<Box<dyn Emitter + 's>>> {
@@ -408,24 +421,18 @@ impl EmitJob<'_> {
 }
 
 impl Emitted {
-    /// Fingerprint records of the outputs written, under their new keys.
-    fn records(
-        &self,
-        keys: &[(&'static str, String)],
-        banks: &[Bank],
-        hashes: &[String],
-    ) -> Vec<(String, OutputRecord)> {
+    /// Fingerprint records of the outputs written; `lock` is the hash of
+    /// the lock as this build left it.
+    fn records(&self, keys: &[(&'static str, String)], lock: &str, job: &EmitJob) -> Vec<(String, OutputRecord)> {
         self.outputs
             .iter()
             .zip(keys)
             .map(|(output, (_, key))| {
-                let banks = banks
-                    .iter()
-                    .zip(hashes)
-                    .zip(&output.banks)
-                    .map(|((bank, hash), files)| (bank.id.clone(), BankRecord::new(hash, files.clone())))
-                    .collect();
-                (output.name.to_string(), OutputRecord::new(key, &output.layout, output.shared.clone(), banks))
+                let banks = output.banks.iter().enumerate().map(|(i, files)| {
+                    (job.input.banks[i].id.clone(), BankRecord::new(&job.bank_state(i), files.clone()))
+                });
+                let record = OutputRecord::new(key, lock, &output.layout, output.shared.clone(), banks.collect());
+                (output.name.to_string(), record)
             })
             .collect()
     }

@@ -4,16 +4,21 @@
 //! In order:
 //! 1. every bank file is hashed as it is read ([`crate::load`]), and so are
 //!    the inputs every bank shares ([`shared_key`]: studymark itself, the
-//!    configuration, the user theme) and, per output, `studymark.lock` and
-//!    the output's options ([`output_key`]);
+//!    configuration, the user theme), the output's options ([`output_key`])
+//!    and `studymark.lock`;
 //! 2. [`Fingerprints::known`]: a bank whose bytes, images and shared inputs
 //!    are unchanged is not validated again; its diagnostics are replayed;
 //! 3. [`Fingerprints::up_to_date`]: when every bank of every selected
-//!    output is unchanged and every file the last build wrote is still
-//!    there, the build stops before parsing anything;
+//!    output is unchanged, the lock is the one the output was built with
+//!    and every file the last build wrote is still there, the build stops
+//!    before parsing anything;
 //! 4. otherwise, after parsing, [`Fingerprints::clean_files`] says per
-//!    output which banks are clean: they are neither rendered nor emitted,
-//!    their files are carried into the new output by hard link;
+//!    output which banks are clean (same source, same entries in the lock,
+//!    files still there): they are neither rendered nor emitted, their
+//!    files are carried into the new output by hard link. Comparing each
+//!    bank's lock entries, not the whole lock, keeps a `build --site` (or
+//!    `serve`) that changed the lock for one bank from making the other
+//!    outputs rebuild every bank;
 //! 5. a successful build writes the new fingerprints
 //!    (`output/.cache/fingerprints.json`). A failed build leaves them, like
 //!    the output, as they were.
@@ -79,10 +84,19 @@ pub fn shared_key(project: &Project) -> String {
     hash_parts(parts.iter().map(Vec::as_slice))
 }
 
-/// What one output's files depend on besides the banks: the shared inputs,
-/// the lock (ids and modification times) and the output's options.
-pub fn output_key(shared: &str, lock: Option<&[u8]>, output: &str, options: &str) -> String {
-    hash_parts([shared.as_bytes(), lock.unwrap_or_default(), output.as_bytes(), options.as_bytes()])
+/// What one output's files depend on besides the banks and the lock: the
+/// shared inputs and the output's options.
+pub fn output_key(shared: &str, output: &str, options: &str) -> String {
+    hash_parts([shared.as_bytes(), output.as_bytes(), options.as_bytes()])
+}
+
+/// A bank as this build sees it.
+pub struct BankState<'a> {
+    pub id: &'a str,
+    /// The hash of its file.
+    pub source: &'a str,
+    /// The hash of its entries in the lock (ids, change times).
+    pub lock: &'a str,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -110,19 +124,23 @@ pub struct SourceRecord {
 pub struct OutputRecord {
     /// [`output_key`] when it was written.
     key: String,
+    /// The hash of `studymark.lock` as that build left it.
+    lock: String,
     /// What every bank's files depended on in this output (for the site,
     /// the list of banks every page gets).
     layout: String,
     /// Files that belong to no bank (index, stylesheets, fonts), relative
     /// to the output's folder.
     shared_files: Vec<String>,
-    /// Per bank id: the hash of its source and the files it wrote.
+    /// Per bank id: what it was made from and the files it wrote.
     banks: BTreeMap<String, BankRecord>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BankRecord {
-    hash: String,
+    /// [`BankState::source`] and [`BankState::lock`] when it was written.
+    source: String,
+    lock: String,
     files: Vec<String>,
 }
 
@@ -153,34 +171,38 @@ impl Fingerprints {
         output: &str,
         key: &str,
         layout: &str,
-        bank: &str,
-        hash: &str,
+        bank: &BankState,
         folder: &Path,
     ) -> Option<&[String]> {
         let record = self.outputs.get(output).filter(|r| r.key == key && r.layout == layout)?;
-        let bank = record.banks.get(bank).filter(|b| b.hash == hash)?;
+        let bank = record.banks.get(bank.id).filter(|b| b.source == bank.source && b.lock == bank.lock)?;
         bank.files.iter().all(|file| folder.join(file).is_file()).then_some(bank.files.as_slice())
     }
 
     /// Every bank's replayed results when nothing needs doing: every bank
-    /// is known, and every selected output (name, key) has exactly these
-    /// banks, unchanged, with all its files in `out/<name>/`.
+    /// is known, and every selected output (name, key) was built with the
+    /// lock whose hash is `lock` and has exactly these banks, unchanged,
+    /// with all its files in `out/<name>/`.
     pub fn up_to_date(
         &self,
         known: &[Option<&SourceRecord>],
         banks: &[LoadedBank],
         outputs: &[(&str, String)],
+        lock: &str,
         out: &Path,
     ) -> Option<Vec<Checked>> {
         let records: Vec<&SourceRecord> = known.iter().copied().collect::<Option<_>>()?;
         for (name, key) in outputs {
-            let record = self.outputs.get(*name).filter(|r| &r.key == key && r.banks.len() == banks.len())?;
+            let record = self.outputs.get(*name).filter(|r| &r.key == key && r.lock == lock)?;
+            if record.banks.len() != banks.len() {
+                return None;
+            }
             let folder = out.join(name);
             if !record.shared_files.iter().all(|file| folder.join(file).is_file()) {
                 return None;
             }
             for (source, loaded) in records.iter().zip(banks) {
-                let bank = record.banks.get(&source.bank).filter(|b| b.hash == loaded.hash)?;
+                let bank = record.banks.get(&source.bank).filter(|b| b.source == loaded.hash)?;
                 if !bank.files.iter().all(|file| folder.join(file).is_file()) {
                     return None;
                 }
@@ -231,9 +253,16 @@ impl SourceRecord {
 }
 
 impl OutputRecord {
-    pub fn new(key: &str, layout: &str, shared_files: Vec<String>, banks: HashMap<String, BankRecord>) -> OutputRecord {
+    pub fn new(
+        key: &str,
+        lock: &str,
+        layout: &str,
+        shared_files: Vec<String>,
+        banks: HashMap<String, BankRecord>,
+    ) -> OutputRecord {
         OutputRecord {
             key: key.to_string(),
+            lock: lock.to_string(),
             layout: layout.to_string(),
             shared_files,
             banks: banks.into_iter().collect(),
@@ -242,8 +271,8 @@ impl OutputRecord {
 }
 
 impl BankRecord {
-    pub fn new(hash: &str, files: Vec<String>) -> BankRecord {
-        BankRecord { hash: hash.to_string(), files }
+    pub fn new(bank: &BankState, files: Vec<String>) -> BankRecord {
+        BankRecord { source: bank.source.to_string(), lock: bank.lock.to_string(), files }
     }
 }
 
@@ -263,7 +292,7 @@ mod tests {
     #[test]
     fn keys_are_length_prefixed_and_missing_or_corrupt_files_read_empty() {
         assert_ne!(hash_parts([b"ab".as_slice(), b"c"]), hash_parts([b"a".as_slice(), b"bc"]));
-        assert_ne!(output_key("s", None, "site", ""), output_key("s", Some(b""), "anki", ""));
+        assert_ne!(output_key("s", "site", ""), output_key("s", "anki", ""));
         let dir = tempfile::tempdir().unwrap();
         assert!(Fingerprints::read(dir.path()).sources.is_empty());
         std::fs::create_dir_all(dir.path().join(".cache")).unwrap();
@@ -291,11 +320,16 @@ mod tests {
     fn a_bank_is_clean_only_while_its_files_are_there() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.html"), b"page").unwrap();
-        let banks = HashMap::from([("a".to_string(), BankRecord::new("h", vec!["a.html".into()]))]);
-        let output = OutputRecord::new("key", "layout", Vec::new(), banks);
+        let state = |source, lock| BankState { id: "a", source, lock };
+        let banks = HashMap::from([("a".to_string(), BankRecord::new(&state("h", "l"), vec!["a.html".into()]))]);
+        let output = OutputRecord::new("key", "lock", "layout", Vec::new(), banks);
         let fingerprints = Fingerprints::default().after_build("shared", Vec::new(), vec![("site".into(), output)]);
-        let clean = |key, layout, hash| fingerprints.clean_files("site", key, layout, "a", hash, dir.path()).is_some();
+        let clean = |key, layout, source| {
+            fingerprints.clean_files("site", key, layout, &state(source, "l"), dir.path()).is_some()
+        };
         assert!(clean("key", "layout", "h"));
+        let other_entries = state("h", "other lock entries");
+        assert!(fingerprints.clean_files("site", "key", "layout", &other_entries, dir.path()).is_none());
         assert!(
             !clean("other key", "layout", "h") && !clean("key", "other layout", "h") && !clean("key", "layout", "x")
         );

@@ -101,6 +101,21 @@ impl Lock {
         self.note_types.iter().find(|e| e.id == id).map_or(0, |e| e.changed)
     }
 
+    /// Per bank id, a hash of its entries: what its outputs depend on in
+    /// the lock (fingerprints compare it, see [`crate::fingerprint`]).
+    pub fn bank_hashes(&self) -> HashMap<&str, String> {
+        let mut hashers: HashMap<&str, Sha256> = HashMap::new();
+        for entry in &self.questions {
+            let hasher = hashers.entry(entry.bank.as_str()).or_default();
+            for part in [entry.id.as_str(), entry.hash.as_str(), &entry.changed.to_string(), entry.prompt.as_str()] {
+                hasher.update(part.len().to_le_bytes());
+                hasher.update(part.as_bytes());
+            }
+        }
+        let hex = |hasher: Sha256| hasher.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect();
+        hashers.into_iter().map(|(bank, hasher)| (bank, hex(hasher))).collect()
+    }
+
     /// When each question of `bank` last changed, by question id (a
     /// question not in the map is new: 0).
     pub fn changes(&self, bank: &str) -> HashMap<&str, i64> {

@@ -100,6 +100,13 @@ fn building_one_output_keeps_the_others_fingerprints() {
     studymark(&["build"], dir.path());
     assert!(studymark(&["build", "--site"], dir.path()).contains("2 banks up to date"));
     assert!(studymark(&["build", "--anki", "--print"], dir.path()).contains("2 banks up to date"));
+    // `build --site` (as `serve` does) after an edit changes the lock; the
+    // other outputs then rebuild the edited bank only.
+    std::fs::write(dir.path().join("content/a.md"), "? Why $x^3$?\n\nBecause.\n\n? Second?\n\nYes.\n").unwrap();
+    assert!(studymark(&["build", "--site"], dir.path()).contains("1 emitted, 1 unchanged"));
+    let rest = studymark(&["build", "--anki", "--print"], dir.path());
+    assert!(rest.contains("1 emitted, 1 unchanged"), "{rest}");
+    assert!(studymark(&["build"], dir.path()).contains("2 banks up to date"));
 }
 
 #[test]

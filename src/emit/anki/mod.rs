@@ -70,6 +70,11 @@ impl Emitter for AnkiEmitter<'_> {
         "anki"
     }
 
+    /// Every package carries the note types with their modification times.
+    fn layout(&self) -> String {
+        format!("{:?}", self.note_types.mods)
+    }
+
     /// Has genanki-rs write the template collection and stages the KaTeX
     /// fonts every package carries (none for MathJax).
     fn write_shared(&self, out: &Path) -> Result<Vec<String>> {
