@@ -3,6 +3,7 @@ tests/print): one `ok - ...` / `not ok - ...` line per check and a closing
 `N passed, M failed` line, the plain format the test runners read."""
 
 import struct
+import sys
 import traceback
 import zlib
 
@@ -30,6 +31,17 @@ class Report:
     def info(self, msg):
         for line in str(msg).splitlines():
             print(f"# {line}", flush=True)
+
+    def run_and_exit(self, scenario):
+        """Runs the whole scenario (an exception is one failed check),
+        prints the summary line and exits: 0 only when every check passed
+        and there was at least one."""
+        try:
+            scenario()
+        except Exception as e:  # noqa: BLE001 - any failure is reported as a check
+            self.check(False, f"scenario raised {type(e).__name__}: {e}", traceback.format_exc())
+        print(f"{self.passed} passed, {self.failed} failed", flush=True)
+        sys.exit(1 if self.failed or not self.passed else 0)
 
     def stage(self, name, fn, *args):
         """Runs one stage; an exception is one failed check."""

@@ -26,7 +26,6 @@ import sys
 import tempfile
 import time
 import tomllib
-import traceback
 import zipfile
 from html.parser import HTMLParser
 
@@ -897,12 +896,7 @@ def main():
     ap.add_argument("--work", required=True, help="an empty scratch folder")
     ap.add_argument("--screenshots", required=True, help="where the PNGs go")
     args = ap.parse_args()
-    try:
-        Scenario(args).run()
-    except Exception as e:  # noqa: BLE001
-        R.check(False, f"scenario raised {type(e).__name__}: {e}", traceback.format_exc())
-    print(f"{R.passed} passed, {R.failed} failed", flush=True)
-    sys.exit(1 if R.failed or not R.passed else 0)
+    R.run_and_exit(lambda: Scenario(args).run())
 
 
 if __name__ == "__main__":

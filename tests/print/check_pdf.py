@@ -26,7 +26,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import traceback
 from html import unescape
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -674,16 +673,11 @@ def main():
     ap.add_argument("--work", required=True, help="an empty scratch folder")
     ap.add_argument("--pictures", required=True, help="where the PNGs of the first pages go")
     args = ap.parse_args()
-    try:
-        missing = [t for t in ("pdftotext", "pdfinfo", "pdftoppm") if not shutil.which(t)]
-        if missing:
-            R.check(False, f"poppler-utils installed ({', '.join(missing)} missing: run scripts/setup-test-env)")
-        else:
-            Scenario(args).run()
-    except Exception as e:  # noqa: BLE001
-        R.check(False, f"scenario raised {type(e).__name__}: {e}", traceback.format_exc())
-    print(f"{R.passed} passed, {R.failed} failed", flush=True)
-    sys.exit(1 if R.failed or not R.passed else 0)
+    missing = [t for t in ("pdftotext", "pdfinfo", "pdftoppm") if not shutil.which(t)]
+    if missing:
+        R.check(False, f"poppler-utils installed ({', '.join(missing)} missing: run scripts/setup-test-env)")
+        R.run_and_exit(lambda: None)
+    R.run_and_exit(lambda: Scenario(args).run())
 
 
 if __name__ == "__main__":
