@@ -45,10 +45,11 @@ fn main() {
     };
 
     let started = Instant::now();
-    let banks = studymark::load::load_banks(std::slice::from_ref(&dir)).unwrap_or_else(|err| {
-        eprintln!("error: {err:#}");
-        std::process::exit(2);
-    });
+    let banks =
+        studymark::load::load_banks(std::slice::from_ref(&dir)).map(|loaded| loaded.banks).unwrap_or_else(|err| {
+            eprintln!("error: {err:#}");
+            std::process::exit(2);
+        });
     let sources: Vec<String> = banks.into_iter().map(|bank| bank.file.text).collect();
     let read_ms = started.elapsed().as_secs_f64() * 1000.0;
     if sources.is_empty() {

@@ -95,10 +95,11 @@ fn main() {
         std::process::exit(2);
     };
     let dir = PathBuf::from(dir);
-    let banks = studymark::load::load_banks(std::slice::from_ref(&dir)).unwrap_or_else(|err| {
-        eprintln!("error: {err:#}");
-        std::process::exit(2);
-    });
+    let banks =
+        studymark::load::load_banks(std::slice::from_ref(&dir)).map(|loaded| loaded.banks).unwrap_or_else(|err| {
+            eprintln!("error: {err:#}");
+            std::process::exit(2);
+        });
     let sources: Vec<String> = banks.into_iter().map(|bank| bank.file.text).collect();
     if sources.is_empty() {
         eprintln!("error: no .md files under {}", dir.display());

@@ -39,6 +39,10 @@ pub enum Code {
     UnknownConfigKey,
     InvalidConfig,
     FrontMatter,
+    FrontMatterValue,
+    UnknownFrontMatterKey,
+    DuplicateBank,
+    SkippedLink,
     InvalidUtf8,
     NoQuestions,
     IdInherited,
@@ -62,6 +66,10 @@ impl Code {
             Code::UnknownConfigKey => "unknown-config-key",
             Code::InvalidConfig => "invalid-config",
             Code::FrontMatter => "front-matter",
+            Code::FrontMatterValue => "front-matter-value",
+            Code::UnknownFrontMatterKey => "unknown-front-matter-key",
+            Code::DuplicateBank => "duplicate-bank",
+            Code::SkippedLink => "skipped-link",
             Code::InvalidUtf8 => "invalid-utf8",
             Code::NoQuestions => "no-questions",
             Code::IdInherited => "id-inherited",
@@ -77,6 +85,7 @@ impl Code {
             | Code::MissingImage
             | Code::InvalidConfig
             | Code::FrontMatter
+            | Code::DuplicateBank
             | Code::InvalidUtf8 => Severity::Error,
             // Notes hold pseudo-code and fragments: a block that does not
             // parse is worth a warning, not a failed build.
@@ -89,8 +98,10 @@ impl Code {
             | Code::UnterminatedFence
             | Code::SplitFence
             | Code::UnknownConfigKey
+            | Code::FrontMatterValue
+            | Code::SkippedLink
             | Code::NoQuestions => Severity::Warning,
-            Code::IdInherited => Severity::Info,
+            Code::IdInherited | Code::UnknownFrontMatterKey => Severity::Info,
         }
     }
 }
@@ -116,6 +127,18 @@ impl Diagnostic {
             message: message.into(),
             file: file.path.clone(),
             span,
+            notes: Vec::new(),
+        }
+    }
+
+    /// A diagnostic about a whole file, read or not (no span, no snippet).
+    pub fn about_file(code: Code, path: &std::path::Path, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: code.severity(),
+            code,
+            message: message.into(),
+            file: path.to_path_buf(),
+            span: None,
             notes: Vec::new(),
         }
     }

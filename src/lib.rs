@@ -42,7 +42,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use diagnostic::{sort_diagnostics, Diagnostic, Severity};
-use load::{LoadedBank, Project};
+use load::{Loaded, LoadedBank, Project};
 use model::Bank;
 use progress::Progress;
 use render::cache::RenderCache;
@@ -58,6 +58,8 @@ pub struct Compiled {
     pub banks: Vec<Bank>,
     /// What checking each bank found, in bank order.
     pub checked: Vec<Checked>,
+    /// The hash of each bank's file, in bank order.
+    pub hashes: Vec<String>,
     /// Every diagnostic (the configuration's and each bank's), sorted.
     pub diagnostics: Vec<Diagnostic>,
     pub stats: CodeStats,
@@ -73,9 +75,18 @@ pub struct Checked {
 }
 
 impl Compiled {
-    /// Gathers per-bank results (with the configuration's diagnostics).
-    pub fn new(project: &Project, sources: Vec<SourceFile>, banks: Vec<Bank>, checked: Vec<Checked>) -> Compiled {
+    /// Gathers per-bank results with the project's own diagnostics (the
+    /// configuration's, and `found` while loading: skipped links, bank
+    /// ids used twice).
+    pub fn new(
+        project: &Project,
+        sources: Vec<SourceFile>,
+        banks: Vec<Bank>,
+        checked: Vec<Checked>,
+        found: Vec<Diagnostic>,
+    ) -> Compiled {
         let mut diagnostics = project.diagnostics.clone();
+        diagnostics.extend(found);
         let mut stats = CodeStats::default();
         for bank in &checked {
             diagnostics.extend(bank.diagnostics.iter().cloned());
@@ -83,7 +94,7 @@ impl Compiled {
         }
         sort_diagnostics(&mut diagnostics);
         let sources = project.config_file.iter().cloned().chain(sources).collect();
-        Compiled { sources, banks, checked, diagnostics, stats }
+        Compiled { sources, banks, checked, hashes: Vec::new(), diagnostics, stats }
     }
 
     pub fn count(&self, severity: Severity) -> usize {
@@ -112,17 +123,20 @@ pub fn compile_cached(project: &Project, paths: &[PathBuf], checks: &RenderCache
 /// Parses every loaded bank and validates those `known` has no result for
 /// (a bank `known` answers for is only parsed; its diagnostics are
 /// `known`'s). KaTeX's HTML for the formulas checked is left in `katex`.
+/// A bank whose id another bank took already is left out (see
+/// [`drop_duplicate_banks`]).
 pub fn compile_loaded(
     project: &Project,
-    loaded: Vec<LoadedBank>,
+    loaded: Loaded,
     checks: &RenderCache,
     katex: &KatexMemo,
     progress: &Progress,
     known: impl Fn(&LoadedBank) -> Option<Checked> + Sync,
 ) -> Compiled {
     let content_dir = project.content_dir();
+    let Loaded { banks: loaded, skipped } = loaded;
     progress.stage("checking", loaded.len());
-    let per_file: Vec<(Bank, Checked)> = loaded
+    let per_file: Vec<CompiledFile> = loaded
         .par_iter()
         .map(|loaded| {
             let file = &loaded.file;
@@ -130,7 +144,7 @@ pub fn compile_loaded(
             let (bank, mut diagnostics) = parse::parse_bank(file, &id, &project.config);
             progress.advance();
             if let Some(checked) = known(loaded) {
-                return (bank, checked);
+                return (bank, checked, loaded.hash.clone());
             }
             diagnostics.extend(loaded.utf8_problem.clone());
             let root = load::content_root_of(&file.path, &content_dir);
@@ -138,9 +152,51 @@ pub fn compile_loaded(
             diagnostics.extend(found);
             sort_diagnostics(&mut diagnostics);
             let questions = bank.questions().count();
-            (bank, Checked { questions, diagnostics, stats })
+            (bank, Checked { questions, diagnostics, stats }, loaded.hash.clone())
         })
         .collect();
-    let (banks, checked) = per_file.into_iter().unzip();
-    Compiled::new(project, loaded.into_iter().map(|l| l.file).collect(), banks, checked)
+    let (kept, mut found) = drop_duplicate_banks(per_file);
+    found.extend(skipped);
+    let (mut banks, mut checked, mut hashes) = (Vec::new(), Vec::new(), Vec::new());
+    for (bank, result, hash) in kept {
+        banks.push(bank);
+        checked.push(result);
+        hashes.push(hash);
+    }
+    let mut compiled = Compiled::new(project, loaded.into_iter().map(|l| l.file).collect(), banks, checked, found);
+    compiled.hashes = hashes;
+    compiled
+}
+
+/// One bank file compiled: the bank, what checking it found, the file's hash.
+type CompiledFile = (Bank, Checked, String);
+
+/// Two files with one bank id (`x-a.md`, `x_a.md`, `x/a.md`, `X-A.md`)
+/// would overwrite each other's outputs and merge their Anki notes. The
+/// first in path order keeps the id; each later one is left out with a
+/// `duplicate-bank` error naming both files, and its own diagnostics are
+/// kept. Ids are compared without case: on a case-insensitive disk
+/// `X-A.html` is `x-a.html`.
+fn drop_duplicate_banks(files: Vec<CompiledFile>) -> (Vec<CompiledFile>, Vec<Diagnostic>) {
+    let mut owners: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();
+    let mut kept = Vec::new();
+    let mut found = Vec::new();
+    for (bank, checked, hash) in files {
+        match owners.get(&bank.id.to_lowercase()) {
+            Some(owner) => {
+                let message = format!(
+                    "bank id `{}` is already the id of {}; this file is left out of the outputs (set a different `id` in its front matter)",
+                    bank.id,
+                    owner.display()
+                );
+                found.push(Diagnostic::about_file(diagnostic::Code::DuplicateBank, &bank.source_path, message));
+                found.extend(checked.diagnostics);
+            }
+            None => {
+                owners.insert(bank.id.to_lowercase(), bank.source_path.clone());
+                kept.push((bank, checked, hash));
+            }
+        }
+    }
+    (kept, found)
 }

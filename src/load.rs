@@ -39,28 +39,54 @@ impl Project {
     }
 }
 
-/// Finds the Markdown files under each path (a file or a folder), sorted
-/// by path, without duplicates. Hidden files and folders are skipped.
-pub fn discover_banks(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// The Markdown files under each path (a file or a folder), sorted by
+/// path, without duplicates, and what discovery has to say about the
+/// files it skipped. Hidden files and folders are skipped. Symbolic links
+/// are not followed: one that leads to a place inside the folder searched
+/// is an alias of files read under their own path, and one that leads out
+/// of it (`notes.md -> /etc/passwd`) or nowhere is skipped with a
+/// `skipped-link` warning: a bank cloned from somewhere else must not
+/// publish files from elsewhere on the disk.
+pub fn discover_banks(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Diagnostic>)> {
     let mut files = Vec::new();
+    let mut skipped = Vec::new();
     for path in paths {
         if path.is_file() {
             files.push(path.clone());
         } else if path.is_dir() {
-            let walker = walkdir::WalkDir::new(path).sort_by_file_name().into_iter();
-            for entry in walker.filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name())) {
-                let entry = entry.with_context(|| format!("cannot list {}", path.display()))?;
-                if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "md") {
-                    files.push(entry.into_path());
-                }
-            }
+            discover_in(path, &mut files, &mut skipped)?;
         } else {
             bail!("{}: no such file or folder", path.display());
         }
     }
     files.sort();
     files.dedup();
-    Ok(files)
+    Ok((files, skipped))
+}
+
+fn discover_in(folder: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Diagnostic>) -> Result<()> {
+    let root = std::fs::canonicalize(folder).with_context(|| format!("cannot read {}", folder.display()))?;
+    let walker = walkdir::WalkDir::new(folder).sort_by_file_name().into_iter();
+    for entry in walker.filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name())) {
+        let entry = entry.with_context(|| format!("cannot list {}", folder.display()))?;
+        if entry.path_is_symlink() {
+            match std::fs::canonicalize(entry.path()) {
+                Ok(target) if target.starts_with(&root) => {}
+                Ok(target) => skipped.push(skipped_link(
+                    entry.path(),
+                    &format!("it leads out of {} to {}", folder.display(), target.display()),
+                )),
+                Err(err) => skipped.push(skipped_link(entry.path(), &format!("it cannot be followed ({err})"))),
+            }
+        } else if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "md") {
+            files.push(entry.into_path());
+        }
+    }
+    Ok(())
+}
+
+fn skipped_link(path: &Path, why: &str) -> Diagnostic {
+    Diagnostic::about_file(Code::SkippedLink, path, format!("symbolic link skipped: {why}"))
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -76,10 +102,18 @@ pub struct LoadedBank {
     pub hash: String,
 }
 
+/// The banks found under some roots, and the links discovery skipped.
+pub struct Loaded {
+    pub banks: Vec<LoadedBank>,
+    pub skipped: Vec<Diagnostic>,
+}
+
 /// Reads the banks under `roots` in parallel, in path order.
-pub fn load_banks(roots: &[PathBuf]) -> Result<Vec<LoadedBank>> {
+pub fn load_banks(roots: &[PathBuf]) -> Result<Loaded> {
     use rayon::prelude::*;
-    discover_banks(roots)?.par_iter().map(|path| read_bank(path)).collect()
+    let (paths, skipped) = discover_banks(roots)?;
+    let banks = paths.par_iter().map(|path| read_bank(path)).collect::<Result<_>>()?;
+    Ok(Loaded { banks, skipped })
 }
 
 /// Reads one bank. Invalid UTF-8 is replaced and reported (`invalid-utf8`).

@@ -89,21 +89,24 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
     let keys = outputs.keys(&shared, options);
     let baseline = Baseline { fingerprints: Fingerprints::read(&out), shared, keys };
     let known: Vec<Option<&SourceRecord>> =
-        loaded.par_iter().map(|bank| baseline.fingerprints.known(&baseline.shared, bank)).collect();
+        loaded.banks.par_iter().map(|bank| baseline.fingerprints.known(&baseline.shared, bank)).collect();
     let lock_hash = hash_bytes(&lock_bytes);
-    if let Some(checked) = baseline.fingerprints.up_to_date(&known, &loaded, &baseline.keys, &lock_hash, &out) {
+    if let Some(checked) = baseline.fingerprints.up_to_date(&known, &loaded.banks, &baseline.keys, &lock_hash, &out) {
         timings.push(("load, compare fingerprints", started.elapsed()));
-        let sources = loaded.into_iter().map(|bank| bank.file).collect();
+        let sources = loaded.banks.into_iter().map(|bank| bank.file).collect();
         return Ok(BuildReport::up_to_date(
-            Compiled::new(project, sources, Vec::new(), checked),
+            Compiled::new(project, sources, Vec::new(), checked, loaded.skipped),
             out,
             options,
             timings,
         ));
     }
-    let known: HashMap<PathBuf, SourceRecord> =
-        loaded.iter().zip(known).filter_map(|(bank, record)| Some((bank.file.path.clone(), record?.clone()))).collect();
-    let hashes: Vec<String> = loaded.iter().map(|bank| bank.hash.clone()).collect();
+    let known: HashMap<PathBuf, SourceRecord> = loaded
+        .banks
+        .iter()
+        .zip(known)
+        .filter_map(|(bank, record)| Some((bank.file.path.clone(), record?.clone())))
+        .collect();
     let checks = RenderCache::open(&out.join(".cache/check.json"));
     let katex = KatexMemo::default();
     // The lock is read meanwhile: it is large in a large project.
@@ -154,7 +157,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
         outputs,
         baseline: &baseline,
         known: &known,
-        hashes: &hashes,
+        hashes: &compiled.hashes,
         out: &out,
         katex: &katex,
         progress: &options.progress,

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn studymark(args: &[&str], dir: &Path) -> (i32, String) {
+pub(crate) fn studymark(args: &[&str], dir: &Path) -> (i32, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_studymark")).args(args).current_dir(dir).output().unwrap();
     (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
 }
@@ -15,7 +15,7 @@ fn repo() -> &'static Path {
 }
 
 /// A throwaway project with the given banks (path, text) and config.
-fn project(banks: &[(&str, &str)], config: &str) -> tempfile::TempDir {
+pub(crate) fn project(banks: &[(&str, &str)], config: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (path, text) in banks {
         let path = dir.path().join("content").join(path);
@@ -26,7 +26,7 @@ fn project(banks: &[(&str, &str)], config: &str) -> tempfile::TempDir {
     dir
 }
 
-fn read(path: PathBuf) -> String {
+pub(crate) fn read(path: PathBuf) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 

@@ -66,6 +66,8 @@ fn every_content_code_has_a_fixture() {
         "unterminated-fence",
         "split-fence",
         "front-matter",
+        "front-matter-value",
+        "unknown-front-matter-key",
         "invalid-utf8",
         "no-questions",
     ];

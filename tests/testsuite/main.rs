@@ -9,6 +9,7 @@ mod e2e_print;
 mod e2e_serve;
 mod e2e_site;
 mod incremental;
+mod integrity;
 mod robustness;
 mod seed;
 mod styles;
