@@ -67,7 +67,11 @@ pub enum Command {
         /// Fail instead of changing studymark.lock (for CI).
         #[arg(long)]
         locked: bool,
-        /// Fail on warnings too.
+        /// Write nothing when there are errors (by default the questions
+        /// with errors are left out and the rest is written; exit 1 either way).
+        #[arg(long)]
+        strict: bool,
+        /// Write nothing when there are warnings or errors.
         #[arg(long)]
         deny_warnings: bool,
         /// Print the time each stage took.
@@ -153,14 +157,14 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 compiled.count(Severity::Error) > 0 || (deny_warnings && compiled.count(Severity::Warning) > 0);
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Build { paths, out, site, anki, print, pdf, locked, deny_warnings, timings } => {
+        Command::Build { paths, out, site, anki, print, pdf, locked, strict, deny_warnings, timings } => {
             let progress = Progress::on_terminal(verbosity == Verbosity::Quiet);
-            let options = BuildOptions { paths, out, deny_warnings, locked, site, anki, print, pdf, progress };
+            let options = BuildOptions { paths, out, deny_warnings, strict, locked, site, anki, print, pdf, progress };
             let report = build(&project, &options);
             options.progress.finish();
             let report = report?;
             report_build(&report, timings, verbosity)?;
-            Ok(if report.output.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if report.passed() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Init { .. } | Command::Serve { .. } => unreachable!("handled above"),
         Command::Model { paths } => {
@@ -201,6 +205,13 @@ pub(crate) fn report_build(report: &BuildReport, timings: bool, verbosity: Verbo
             "build failed: {}; the previous output is untouched",
             report.failure.as_deref().unwrap_or("fix the errors above")
         ),
+    }
+    let errors = report.compiled.count(Severity::Error);
+    if report.output.is_some() && errors > 0 {
+        eprintln!(
+            "build has {}: what they point into is left out of the outputs, the rest is written (use --strict to write nothing)",
+            plural(errors, "error")
+        );
     }
     if verbosity == Verbosity::Verbose && !report.emitted.is_empty() {
         eprintln!("  emitted: {}", report.emitted.join(", "));

@@ -2,9 +2,11 @@
 //! 1. load every bank and hash it; when the fingerprints of the last
 //!    build say nothing changed, stop there ([`crate::fingerprint`]);
 //! 2. parse every bank, validate the changed ones ([`crate::compile_loaded`]);
-//!    content errors stop the build before anything is written;
+//!    with `--strict`, content errors stop the build before anything is
+//!    written (with `--deny-warnings`, warnings too);
 //! 3. give reworded questions their old ids and update `studymark.lock`
-//!    ([`crate::lock`]);
+//!    ([`crate::lock`]); then leave out the questions errors point into
+//!    ([`leave_out`]): their ids stay in the lock;
 //! 4. in a staging folder ([`crate::write`]): write each output's shared
 //!    files; render and emit the banks that changed, in parallel, each
 //!    bank once for all outputs; carry the other banks' files over from
@@ -34,14 +36,20 @@ use crate::write::{write_outputs, OutputLock};
 use crate::{compile_loaded, Checked, Compiled};
 
 mod emit_job;
+mod leave_out;
 
 use emit_job::{render_cache_path, EmitJob, Emitted};
+use leave_out::leave_out_failed_questions;
 
 pub struct BuildOptions {
     pub paths: Vec<PathBuf>,
     /// Output folder; default: the project's `output_dir`.
     pub out: Option<PathBuf>,
+    /// Write nothing when there are warnings (implies `strict`).
     pub deny_warnings: bool,
+    /// Write nothing when there are errors; without it, the questions
+    /// errors point into are left out and the rest is written.
+    pub strict: bool,
     /// Fail instead of changing `studymark.lock`.
     pub locked: bool,
     pub site: bool,
@@ -55,7 +63,7 @@ pub struct BuildOptions {
 
 pub struct BuildReport {
     pub compiled: Compiled,
-    /// Where the outputs went; `None` when the build failed.
+    /// Where the outputs went; `None` when nothing was written.
     pub output: Option<PathBuf>,
     /// Why the build failed, when it was not content errors.
     pub failure: Option<String>,
@@ -119,7 +127,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
         || Lock::read(&lock_path),
     );
     timings.push(("load, parse, validate", started.elapsed()));
-    if BuildReport::content_failed(&compiled, options) {
+    if BuildReport::refused(&compiled, options) {
         return Ok(BuildReport::failed(compiled, None, timings));
     }
 
@@ -129,6 +137,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
     let render_options = format!("{:?} {:?}", project.config.anki.math, project.config.math.macros);
     let (mut lock, inherited) = update_lock(previous.as_ref(), &mut compiled.banks, &render_options, now());
     compiled.diagnostics.extend(inherited);
+    leave_out_failed_questions(&mut compiled);
     let theme = Theme::new(project.config.theme.as_ref().map(|t| project.root.join(t)));
     let input = EmitInput { config: &project.config, root: &project.root, banks: &compiled.banks, theme: &theme };
     let browser = match (options.pdf, outputs.print) {
@@ -212,13 +221,22 @@ impl BuildReport {
         options: &BuildOptions,
         timings: Vec<(&'static str, Duration)>,
     ) -> Self {
-        let failed = Self::content_failed(&compiled, options);
+        let refused = Self::refused(&compiled, options);
         let unchanged = compiled.checked.len();
-        BuildReport { unchanged, output: (!failed).then_some(out), ..BuildReport::failed(compiled, None, timings) }
+        BuildReport { unchanged, output: (!refused).then_some(out), ..BuildReport::failed(compiled, None, timings) }
     }
 
-    fn content_failed(compiled: &Compiled, options: &BuildOptions) -> bool {
-        compiled.count(Severity::Error) > 0 || (options.deny_warnings && compiled.count(Severity::Warning) > 0)
+    /// Whether the content forbids writing anything (`--strict`,
+    /// `--deny-warnings`).
+    fn refused(compiled: &Compiled, options: &BuildOptions) -> bool {
+        let errors = compiled.count(Severity::Error) > 0;
+        let warnings = compiled.count(Severity::Warning) > 0;
+        (errors && (options.strict || options.deny_warnings)) || (warnings && options.deny_warnings)
+    }
+
+    /// A build passed when it wrote its outputs and found no error.
+    pub fn passed(&self) -> bool {
+        self.output.is_some() && self.compiled.count(Severity::Error) == 0
     }
 }
 

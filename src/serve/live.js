@@ -1,8 +1,9 @@
 // studymark serve: live reload. The preview server injects this script into
 // every HTML page it sends (never into the built files). It long-polls
-// /__studymark/poll for the next build: after a good build the page reloads
-// and keeps its scroll position; after a failed one an overlay shows the
-// diagnostics over the page, which stays as it was (the last good build).
+// /__studymark/poll for the next build: after a build that wrote the site the
+// page reloads and keeps its scroll position; when the build had errors an
+// overlay shows them over the page (the site without the questions they point
+// into, or, when nothing was written, the page as it was).
 // Hidden tabs stop polling, so open previews do not use up the browser's
 // few connections per host.
 (function () {
@@ -40,8 +41,8 @@
     '@media (max-width: 600px) { .panel { margin: 8px; max-height: calc(100vh - 16px); } }' +
     '</style>' +
     '<section class="panel" role="alert" aria-labelledby="title">' +
-    '<header><div><h2 id="title">studymark: build failed</h2>' +
-    '<p>This page shows the last good build. Fix the file and it reloads.</p></div>' +
+    '<header><div><h2 id="title">studymark: build errors</h2>' +
+    '<p></p></div>' +
     '<button type="button" aria-label="Close the build errors">Close</button></header>' +
     '<pre></pre></section>';
 
@@ -88,13 +89,15 @@
     // A restarted server counts from 0 again: its builds are all new.
     var restarted = status.generation < known;
     known = status.generation;
-    if (!status.ok) {
-      showOverlay(status.diagnostics);
-      return true;
-    }
-    if (restarted || status.generation > served) {
+    // A build with errors still writes the questions without them: the
+    // page reloads to show that site, then the overlay names the errors.
+    if (restarted || status.site_generation > served) {
       reload();
       return false;
+    }
+    if (!status.ok) {
+      showOverlay(status.diagnostics, status.site_generation === status.generation);
+      return true;
     }
     hideOverlay();
     return true;
@@ -120,7 +123,8 @@
     window.addEventListener('load', function () { window.scrollTo(saved[0], saved[1]); });
   }
 
-  function showOverlay(text) {
+  /** `written`: this build wrote the page, leaving out what has errors. */
+  function showOverlay(text, written) {
     if (text === dismissed) return;
     var host = document.getElementById(OVERLAY_ID);
     if (!host) {
@@ -132,6 +136,9 @@
       document.body.appendChild(host);
     }
     host.shadowRoot.querySelector('pre').textContent = text; // text, never markup
+    host.shadowRoot.querySelector('p').textContent = written
+      ? 'This page leaves out the questions with errors. Fix the file and it reloads.'
+      : 'Nothing was written: this page shows the last build. Fix the file and it reloads.';
   }
 
   function dismiss() {

@@ -90,6 +90,7 @@ fn rebuild(project: &Project, live: &Live, verbosity: Verbosity) {
         paths: Vec::new(),
         out: None,
         deny_warnings: false,
+        strict: false,
         locked: false,
         site: true,
         anki: false,
@@ -102,11 +103,11 @@ fn rebuild(project: &Project, live: &Live, verbosity: Verbosity) {
             if let Err(err) = crate::cli::report_build(&report, false, verbosity) {
                 eprintln!("error: {err:#}");
             }
-            let ok = report.output.is_some();
-            if ok {
+            let written = report.output.is_some();
+            if written {
                 eprintln!("rebuilt in {} ms", started.elapsed().as_millis());
             }
-            live.publish(ok, overlay_text(&report), ok.then(|| site_dir(project)));
+            live.publish(report.passed(), overlay_text(&report), written.then(|| site_dir(project)));
         }
         Err(err) => {
             eprintln!("error: {err:#}\nbuild failed; still serving the last good build");
@@ -133,6 +134,10 @@ fn overlay_text(report: &BuildReport) -> String {
 pub struct BuildStatus {
     /// Counts builds, failed ones too; 0 until the first one finished.
     pub generation: u64,
+    /// The generation of the build that wrote the site served now: a page
+    /// from an older one reloads.
+    pub site_generation: u64,
+    /// No errors (the page shows an overlay otherwise).
     pub ok: bool,
     /// Plain-text diagnostics (errors) or the failure message.
     pub diagnostics: String,
@@ -152,15 +157,19 @@ struct LiveState {
 
 impl Live {
     pub fn new(site: PathBuf) -> Live {
-        let status = BuildStatus { generation: 0, ok: true, diagnostics: String::new() };
+        let status = BuildStatus { generation: 0, site_generation: 0, ok: true, diagnostics: String::new() };
         Live { state: Mutex::new(LiveState { status, site }), published: Condvar::new() }
     }
 
-    /// Records a finished build and wakes the waiting pages. `site` moves
-    /// only with a good build: a failed one leaves the last good site.
+    /// Records a finished build and wakes the waiting pages. `site` is the
+    /// folder the build wrote, if it wrote one (with errors, it wrote all
+    /// but the questions they point into); a build that wrote nothing
+    /// leaves the last site.
     pub fn publish(&self, ok: bool, diagnostics: String, site: Option<PathBuf>) {
         let mut state = self.lock();
-        state.status = BuildStatus { generation: state.status.generation + 1, ok, diagnostics };
+        let generation = state.status.generation + 1;
+        let site_generation = if site.is_some() { generation } else { state.status.site_generation };
+        state.status = BuildStatus { generation, site_generation, ok, diagnostics };
         if let Some(site) = site {
             state.site = site;
         }
@@ -206,16 +215,26 @@ mod tests {
         std::thread::sleep(Duration::from_millis(50));
         publisher.publish(true, String::new(), Some(PathBuf::from("elsewhere")));
         let status = waiter.join().unwrap();
-        assert_eq!(status, BuildStatus { generation: 1, ok: true, diagnostics: String::new() });
+        assert_eq!(status, BuildStatus { generation: 1, site_generation: 1, ok: true, diagnostics: String::new() });
         assert_eq!(publisher.site(), PathBuf::from("elsewhere"));
     }
 
     #[test]
     fn a_failed_build_keeps_the_last_good_site() {
         let live = Live::new(PathBuf::from("good"));
+        live.publish(true, String::new(), Some(PathBuf::from("good")));
         live.publish(false, "bank.md:3:30 error".into(), None);
         assert_eq!(live.site(), PathBuf::from("good"));
-        assert_eq!(live.status(), BuildStatus { generation: 1, ok: false, diagnostics: "bank.md:3:30 error".into() });
+        let diagnostics = "bank.md:3:30 error".to_string();
+        assert_eq!(live.status(), BuildStatus { generation: 2, site_generation: 1, ok: false, diagnostics });
+    }
+
+    #[test]
+    fn a_build_with_errors_that_wrote_the_site_moves_it() {
+        let live = Live::new(PathBuf::from("old"));
+        live.publish(false, "bank.md:3:30 error".into(), Some(PathBuf::from("new")));
+        assert_eq!(live.site(), PathBuf::from("new"));
+        assert_eq!((live.status().generation, live.status().site_generation, live.status().ok), (1, 1, false));
     }
 
     #[test]

@@ -70,15 +70,44 @@ fn builds_are_reproducible_and_the_second_renders_nothing() {
 }
 
 #[test]
-fn a_failed_build_leaves_the_previous_output() {
+fn a_strict_build_with_errors_leaves_the_previous_output() {
     let dir = project(&[("a.md", "? Q?\n\nA.\n")], "");
     assert_eq!(studymark(&["build"], dir.path()).0, 0);
     let before = read(dir.path().join("output/site/a.html"));
     std::fs::write(dir.path().join("content/a.md"), "? Q?\n\nBroken $\\frac{1}$.\n").unwrap();
-    let (code, stderr) = studymark(&["build"], dir.path());
+    let (code, stderr) = studymark(&["build", "--strict"], dir.path());
     assert_eq!(code, 1);
     assert!(stderr.contains("math-parse") && stderr.contains("previous output is untouched"), "{stderr}");
     assert_eq!(before, read(dir.path().join("output/site/a.html")));
+    std::fs::write(dir.path().join("content/a.md"), "? Q?\n\n? R?\n\nB.\n").unwrap();
+    let (code, stderr) = studymark(&["build", "--deny-warnings"], dir.path());
+    assert_eq!(code, 1);
+    assert!(stderr.contains("empty-answer") && stderr.contains("previous output is untouched"), "{stderr}");
+    assert_eq!(before, read(dir.path().join("output/site/a.html")));
+}
+
+#[test]
+fn a_question_with_an_error_is_left_out_and_the_rest_is_built() {
+    let bank = "? Kept first?\n\nA.\n\n? Broken?\n\nBroken $\\frac{1}$.\n\n? Which is prime?  \n(a) 4  \n(b) 7\n\n(e) none of them\n\n? Kept last?\n\nD.\n";
+    let dir = project(&[("a.md", bank), ("b.md", "? Other bank?\n\nE.\n")], "");
+    let (code, stderr) = studymark(&["build"], dir.path());
+    assert_eq!(code, 1, "errors must fail the build: {stderr}");
+    assert!(stderr.contains("error[math-parse]") && stderr.contains("error[mcq-key]"), "{stderr}");
+    assert!(stderr.contains("left out of the outputs, the rest is written"), "{stderr}");
+    let page = read(dir.path().join("output/site/a.html"));
+    assert!(page.contains("Kept first?") && page.contains("Kept last?"), "{page}");
+    assert!(!page.contains("Broken?") && !page.contains("Which is prime?"), "a question with an error was built");
+    assert!(read(dir.path().join("output/site/b.html")).contains("Other bank?"));
+    let handout = read(dir.path().join("output/print/a.html"));
+    assert!(handout.contains("Kept last?") && !handout.contains("Broken?"));
+    let (notes, _) = package_contents(&dir.path().join("output/anki/a.apkg"));
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    // The lock keeps the left-out questions' ids: fixing them later gives no new ids.
+    let lock = read(dir.path().join("studymark.lock"));
+    assert_eq!(lock.matches("[[question]]").count(), 5, "{lock}");
+    let (code, stderr) = studymark(&["build"], dir.path());
+    assert_eq!(code, 1, "an up-to-date build with errors still fails: {stderr}");
+    assert!(stderr.contains("error[math-parse]"), "{stderr}");
 }
 
 #[test]
