@@ -67,7 +67,8 @@ mod tests {
 
     #[test]
     fn only_the_question_an_error_points_into_is_left_out() {
-        let mut compiled = compiled("? First?\n\nA.\n\n? Which is prime?  \n(a) 4  \n(b) 7\n\n(e) none\n\n? Third?\n\nC.\n");
+        let mut compiled =
+            compiled("? First?\n\nA.\n\n? Which is prime?  \n(a) 4  \n(b) 7\n\n(e) none\n\n? Third?\n\nC.\n");
         assert!(compiled.checked[0].diagnostics.iter().any(|d| d.code == Code::McqKey));
         assert_eq!(leave_out_failed_questions(&mut compiled), 1);
         assert_eq!(prompts(&compiled), ["First?", "Third?"]);
