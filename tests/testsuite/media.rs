@@ -40,11 +40,13 @@ fn media_project() -> tempfile::TempDir {
     dir
 }
 
-/// The `media/` names the three readable images get.
+/// The `media/` names the four readable images get.
 fn expected_media(dir: &Path) -> Vec<String> {
     let content = dir.join("content");
-    let mut names: Vec<String> =
-        ["sub/real.png", "images/001.jpg", "a.png"].iter().map(|p| hashed_name(&content.join(p)).unwrap()).collect();
+    let mut names: Vec<String> = ["sub/real.png", "images/001.jpg", "a.png", "my pic.png"]
+        .iter()
+        .map(|p| hashed_name(&content.join(p)).unwrap())
+        .collect();
     names.sort();
     names
 }
@@ -60,7 +62,9 @@ fn file_names(dir: &Path) -> Vec<String> {
 
 /// What no output may hold: the paths as written, the unsafe schemes.
 fn assert_nothing_as_written(what: &str, html: &str) {
-    for written in ["sub/real.png", "?raw=true", "a.png#x", "inside-link", "outside-link", "etc/passwd", "secret.png"] {
+    let as_written =
+        ["sub/real.png", "?raw=true", "a.png#x", "my%20pic", "inside-link", "outside-link", "etc/passwd", "secret.png"];
+    for written in as_written {
         assert!(!html.contains(written), "{what} keeps `{written}`:\n{html}");
     }
     for scheme in ["javascript:", "vbscript:", "VBScript:", "data:", "file:"] {
@@ -109,19 +113,19 @@ fn check_names_each_image_and_link_the_outputs_cannot_show() {
             "image `file:///etc/passwd` points at a file on the reader's own computer; it is left out",
         ),
         ("missing-image", 3, "image `outside-link.png` is a symbolic link to a file outside the content folder"),
-        ("unsafe-link", 20, "link `javascript:alert(1)` can run script; it is unsafe and removed (its text is kept)"),
-        ("unsafe-link", 20, "link `VBScript:MsgBox(1)` can run script; it is unsafe and removed (its text is kept)"),
+        ("unsafe-link", 21, "link `javascript:alert(1)` can run script; it is unsafe and removed (its text is kept)"),
+        ("unsafe-link", 21, "link `VBScript:MsgBox(1)` can run script; it is unsafe and removed (its text is kept)"),
         (
             "unsafe-link",
-            21,
+            22,
             "link `data:text/html,hi` embeds its content in the URL; it is unsafe and removed (its text is kept)",
         ),
-        ("unsafe-link", 21, "link `javascript:alert(2)` can run script; it is unsafe and removed (its text is kept)"),
-        ("missing-image", 25, "image `../../../etc/passwd` is outside the content folder"),
-        ("missing-image", 29, "image `outside-link.png` is a symbolic link to a file outside the content folder"),
+        ("unsafe-link", 22, "link `javascript:alert(2)` can run script; it is unsafe and removed (its text is kept)"),
+        ("missing-image", 26, "image `../../../etc/passwd` is outside the content folder"),
+        ("missing-image", 30, "image `outside-link.png` is a symbolic link to a file outside the content folder"),
         (
             "unsupported-image",
-            33,
+            34,
             "image `file:///etc/passwd` points at a file on the reader's own computer; it is left out",
         ),
     ];
@@ -140,7 +144,7 @@ fn site_print_and_anki_show_the_images_inside_and_nothing_outside() {
     assert!(!stderr.contains("not found"), "{stderr}");
     let media = expected_media(dir.path());
     let name = |p: &str| hashed_name(&dir.path().join("content").join(p)).unwrap();
-    let (real, jpg, a) = (name("sub/real.png"), name("images/001.jpg"), name("a.png"));
+    let (real, jpg, a, space) = (name("sub/real.png"), name("images/001.jpg"), name("a.png"), name("my pic.png"));
     let out = dir.path().join("output");
 
     let site = read(out.join("site/images.html"));
@@ -151,6 +155,8 @@ fn site_print_and_anki_show_the_images_inside_and_nothing_outside() {
         format!("<img src=\"media/{jpg}\" alt=\"query\">"),
         format!("<img src=\"media/{a}\" alt=\"fragment\">"),
         format!("<img src=\"media/{real}\" alt=\"through a link\">"),
+        format!("<img src=\"media/{space}\" alt=\"encoded\">"),
+        format!("<img src=\"media/{space}\" alt=\"unquoted\">"),
         // The bank's introduction has no question to leave out: its images
         // lose their source and keep their text.
         "<img alt=\"above\">".to_string(),
@@ -166,14 +172,14 @@ fn site_print_and_anki_show_the_images_inside_and_nothing_outside() {
     assert_eq!(file_names(&out.join("site/media")), media);
 
     let print = read(out.join("print/images-answers.html"));
-    for src in [format!("src=\"media/{real}\""), format!("src=\"media/{jpg}\""), format!("src=\"media/{a}\"")] {
+    for src in [real.as_str(), &jpg, &a, &space].map(|name| format!("src=\"media/{name}\"")) {
         assert!(print.contains(&src), "print lacks {src}:\n{print}");
     }
     assert_nothing_as_written("print", &print);
     assert_eq!(file_names(&out.join("print/media")), media);
 
     let (fields, package_media) = package(&out.join("anki/images.apkg"));
-    for src in [format!("src=\"{real}\""), format!("src=\"{jpg}\""), format!("src=\"{a}\"")] {
+    for src in [real.as_str(), &jpg, &a, &space].map(|name| format!("src=\"{name}\"")) {
         assert!(fields.contains(&src), "notes lack {src}:\n{fields}");
     }
     assert!(!fields.contains("src=\"media/"), "{fields}");
