@@ -521,6 +521,26 @@ mod tests {
     }
 
     #[test]
+    fn raw_html_images_and_links_are_links_located_in_the_file() {
+        let text = "<div>\n<img\n  src=\"sub/x.png\">\n</div>\n\nText <a href='javascript:x'>j</a>.\n\n\
+                    > <img src=\"q.png\"\n> alt=x>\n\n`<img src=\"code.png\">` <!-- <img src=\"c.png\"> -->\n";
+        let links: Vec<(String, bool, &str)> = blocks(text)
+            .iter()
+            .flat_map(|b| &b.links)
+            .map(|l| (l.url.clone(), l.image, &text[l.range.clone()]))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("sub/x.png".to_string(), true, "sub/x.png"),
+                ("javascript:x".to_string(), false, "javascript:x"),
+                // In a block quote the event text leaves out `>`: the whole tag is pointed at.
+                ("q.png".to_string(), true, "<img src=\"q.png\"\n> alt=x>"),
+            ]
+        );
+    }
+
+    #[test]
     fn top_level_blocks_with_ranges() {
         let text = "# Title\n\nSome *text* here\nmore.\n\n- a\n- [x] b\n\n```py\nx = 1\n```\n";
         let b = blocks(text);
