@@ -32,7 +32,9 @@ pub enum Code {
     EmptyPrompt,
     DuplicateQuestion,
     MissingImage,
+    UnsupportedImage,
     BrokenLink,
+    UnsafeLink,
     InferredQuestion,
     UnterminatedFence,
     SplitFence,
@@ -59,7 +61,9 @@ impl Code {
             Code::EmptyPrompt => "empty-prompt",
             Code::DuplicateQuestion => "duplicate-question",
             Code::MissingImage => "missing-image",
+            Code::UnsupportedImage => "unsupported-image",
             Code::BrokenLink => "broken-link",
+            Code::UnsafeLink => "unsafe-link",
             Code::InferredQuestion => "inferred-question",
             Code::UnterminatedFence => "unterminated-fence",
             Code::SplitFence => "split-fence",
@@ -83,6 +87,7 @@ impl Code {
             | Code::McqKey
             | Code::EmptyPrompt
             | Code::MissingImage
+            | Code::UnsupportedImage
             | Code::InvalidConfig
             | Code::FrontMatter
             | Code::DuplicateBank
@@ -94,6 +99,7 @@ impl Code {
             | Code::EmptyAnswer
             | Code::DuplicateQuestion
             | Code::BrokenLink
+            | Code::UnsafeLink
             | Code::InferredQuestion
             | Code::UnterminatedFence
             | Code::SplitFence
