@@ -31,6 +31,7 @@ pub enum Code {
     EmptyAnswer,
     EmptyPrompt,
     DuplicateQuestion,
+    DuplicateId,
     MissingImage,
     BrokenLink,
     InferredQuestion,
@@ -58,6 +59,7 @@ impl Code {
             Code::EmptyAnswer => "empty-answer",
             Code::EmptyPrompt => "empty-prompt",
             Code::DuplicateQuestion => "duplicate-question",
+            Code::DuplicateId => "duplicate-id",
             Code::MissingImage => "missing-image",
             Code::BrokenLink => "broken-link",
             Code::InferredQuestion => "inferred-question",
@@ -86,6 +88,7 @@ impl Code {
             | Code::InvalidConfig
             | Code::FrontMatter
             | Code::DuplicateBank
+            | Code::DuplicateId
             | Code::InvalidUtf8 => Severity::Error,
             // Notes hold pseudo-code and fragments: a block that does not
             // parse is worth a warning, not a failed build.
