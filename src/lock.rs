@@ -130,7 +130,8 @@ impl Lock {
         for entry in &self.questions {
             let hasher = hashers.entry(entry.bank.as_str()).or_default();
             let answer = entry.answer.as_deref().unwrap_or_default();
-            for part in [entry.id.as_str(), entry.hash.as_str(), &entry.changed.to_string(), entry.prompt.as_str(), answer]
+            for part in
+                [entry.id.as_str(), entry.hash.as_str(), &entry.changed.to_string(), entry.prompt.as_str(), answer]
             {
                 hasher.update(part.len().to_le_bytes());
                 hasher.update(part.as_bytes());
@@ -299,10 +300,10 @@ struct WordChanges {
 /// Words whose change never makes another question.
 const FUNCTION_WORDS: &[&str] = &[
     "a", "about", "after", "all", "an", "and", "any", "are", "as", "at", "be", "before", "between", "by", "can",
-    "could", "do", "does", "each", "for", "from", "has", "have", "how", "i", "in", "into", "is", "it", "its",
-    "more", "most", "of", "on", "one", "or", "other", "over", "s", "same", "should", "some", "such", "than", "that",
-    "the", "their", "then", "there", "these", "this", "those", "to", "under", "was", "we", "were", "what", "when",
-    "where", "which", "who", "why", "will", "with", "would", "you", "your",
+    "could", "do", "does", "each", "for", "from", "has", "have", "how", "i", "in", "into", "is", "it", "its", "more",
+    "most", "of", "on", "one", "or", "other", "over", "s", "same", "should", "some", "such", "than", "that", "the",
+    "their", "then", "there", "these", "this", "those", "to", "under", "was", "we", "were", "what", "when", "where",
+    "which", "who", "why", "will", "with", "would", "you", "your",
 ];
 
 /// The longest word that counts as a short term.
@@ -563,10 +564,16 @@ mod tests {
     #[test]
     fn word_changes_tell_typos_from_other_terms() {
         let changes = |a: &str, b: &str| word_changes(&normalize_prompt(a), &normalize_prompt(b));
-        assert_eq!(changes("What is a tensor?", "What's a tensr?"), WordChanges { typos_only: true, short_term: false });
+        assert_eq!(
+            changes("What is a tensor?", "What's a tensr?"),
+            WordChanges { typos_only: true, short_term: false }
+        );
         assert!(changes("What does TCP guarantee?", "What does UDP guarantee?").short_term);
         assert!(changes("Why use an RNN?", "Why use a CNN?").short_term);
-        let reworded = changes("Give one example where an RNN is preferred over X", "Give an example where an RNN is preferred to X");
+        let reworded = changes(
+            "Give one example where an RNN is preferred over X",
+            "Give an example where an RNN is preferred to X",
+        );
         assert_eq!(reworded, WordChanges { typos_only: true, short_term: false });
         assert!(!changes("What is a tensor?", "What is a matrix?").typos_only);
         assert_eq!(edit_distance("tensr", "tensor"), 1);

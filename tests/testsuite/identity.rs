@@ -31,11 +31,8 @@ fn lock_entries(dir: &Path) -> Vec<(String, String, i64)> {
 
 /// The ids `studymark model` prints, in file order.
 fn model_ids(dir: &Path) -> Vec<String> {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_studymark"))
-        .arg("model")
-        .current_dir(dir)
-        .output()
-        .unwrap();
+    let output =
+        std::process::Command::new(env!("CARGO_BIN_EXE_studymark")).arg("model").current_dir(dir).output().unwrap();
     let model: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let questions = model["banks"].as_array().unwrap().iter().flat_map(|b| b["topics"].as_array().unwrap());
     let questions = questions.flat_map(|t| t["questions"].as_array().unwrap());
