@@ -31,6 +31,7 @@ pub enum Code {
     EmptyAnswer,
     EmptyPrompt,
     DuplicateQuestion,
+    DuplicateId,
     MissingImage,
     UnsupportedImage,
     BrokenLink,
@@ -60,6 +61,7 @@ impl Code {
             Code::EmptyAnswer => "empty-answer",
             Code::EmptyPrompt => "empty-prompt",
             Code::DuplicateQuestion => "duplicate-question",
+            Code::DuplicateId => "duplicate-id",
             Code::MissingImage => "missing-image",
             Code::UnsupportedImage => "unsupported-image",
             Code::BrokenLink => "broken-link",
@@ -91,6 +93,7 @@ impl Code {
             | Code::InvalidConfig
             | Code::FrontMatter
             | Code::DuplicateBank
+            | Code::DuplicateId
             | Code::InvalidUtf8 => Severity::Error,
             // Notes hold pseudo-code and fragments: a block that does not
             // parse is worth a warning, not a failed build.

@@ -8,6 +8,7 @@ mod e2e_anki;
 mod e2e_print;
 mod e2e_serve;
 mod e2e_site;
+mod identity;
 mod incremental;
 mod integrity;
 mod media;
