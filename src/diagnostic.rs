@@ -46,6 +46,7 @@ pub enum Code {
     InvalidUtf8,
     NoQuestions,
     IdInherited,
+    NestingTooDeep,
 }
 
 impl Code {
@@ -73,6 +74,7 @@ impl Code {
             Code::InvalidUtf8 => "invalid-utf8",
             Code::NoQuestions => "no-questions",
             Code::IdInherited => "id-inherited",
+            Code::NestingTooDeep => "nesting-too-deep",
         }
     }
 
@@ -100,7 +102,8 @@ impl Code {
             | Code::UnknownConfigKey
             | Code::FrontMatterValue
             | Code::SkippedLink
-            | Code::NoQuestions => Severity::Warning,
+            | Code::NoQuestions
+            | Code::NestingTooDeep => Severity::Warning,
             Code::IdInherited | Code::UnknownFrontMatterKey => Severity::Info,
         }
     }
