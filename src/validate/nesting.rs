@@ -56,9 +56,10 @@ mod tests {
     use super::*;
     use crate::source::Span;
 
-    fn rich(file: &SourceFile, pieces: &[std::ops::Range<usize>]) -> Rich {
-        let markdown = pieces.iter().map(|r| &file.text[r.clone()]).collect::<Vec<_>>().join("\n\n");
-        let spans: Vec<Span> = pieces.iter().map(|r| file.span(r.clone())).collect();
+    /// A fragment of the file's pieces, each `(start, end)`.
+    fn rich(file: &SourceFile, pieces: &[(usize, usize)]) -> Rich {
+        let markdown = pieces.iter().map(|&(start, end)| &file.text[start..end]).collect::<Vec<_>>().join("\n\n");
+        let spans: Vec<Span> = pieces.iter().map(|&(start, end)| file.span(start..end)).collect();
         Rich { markdown, spans, ..Rich::default() }
     }
 
@@ -68,7 +69,7 @@ mod tests {
         // level's list starts at column 101 of line 5.
         let text = format!("? Q?\n\nA.\n\n{}x\n", "- ".repeat(60));
         let file = SourceFile::new("a.md", text);
-        let answer = rich(&file, &[6..8, 10..file.text.len()]);
+        let answer = rich(&file, &[(6, 8), (10, file.text.len())]);
         let found = check_nesting(&file, &[&answer]);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].code, Code::NestingTooDeep);
@@ -80,7 +81,7 @@ mod tests {
     fn shallow_fragments_and_raw_html_pass() {
         let text = format!("{}\n\n{}x{}\n", "- ".repeat(50), "<div>".repeat(20), "</div>".repeat(20));
         let file = SourceFile::new("a.md", text);
-        let fragment = rich(&file, &[0..file.text.len()]);
+        let fragment = rich(&file, &[(0, file.text.len())]);
         assert!(check_nesting(&file, &[&fragment]).is_empty());
     }
 }

@@ -664,7 +664,7 @@ mod tests {
             '’', '‘', '“', '”', '«', '»', '🦀', '👍', '🏽', '\u{200d}', '✨', 'é', 'ü', 'ß', '中', '文', '\u{301}',
             '\u{feff}', ';', ':', '=', '(', ')', '{', '}', '[', ']', '!', '#', '$', '"', '\'', ' ', '\t', '\n', '\r',
         ]);
-        let ch = prop_oneof![3 => special, 1 => any::<char>(), 1 => prop::char::range('a', 'z')];
+        let ch = prop_oneof![3 => special, 1 => proptest::arbitrary::any::<char>(), 1 => prop::char::range('a', 'z')];
         prop::collection::vec(ch, 0..24).prop_map(|chars| chars.into_iter().collect())
     }
 
