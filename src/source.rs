@@ -39,7 +39,12 @@ impl SourceFile {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let line = self.line_starts.partition_point(|&start| start <= offset);
         let line_start = self.line_starts[line - 1];
-        let column = self.chars_before(offset) - self.chars_before(line_start) + 1;
+        // Short prefixes (most lines) are counted directly; long ones from
+        // the checkpoints. Either way at most about two blocks are counted.
+        let column = match self.text.get(line_start..offset) {
+            Some(prefix) if prefix.len() <= CHAR_BLOCK => prefix.chars().count(),
+            _ => self.chars_before(offset) - self.chars_before(line_start),
+        } + 1;
         (line, column)
     }
 
