@@ -49,6 +49,7 @@ pub enum Code {
     InvalidUtf8,
     NoQuestions,
     IdInherited,
+    NestingTooDeep,
 }
 
 impl Code {
@@ -79,6 +80,7 @@ impl Code {
             Code::InvalidUtf8 => "invalid-utf8",
             Code::NoQuestions => "no-questions",
             Code::IdInherited => "id-inherited",
+            Code::NestingTooDeep => "nesting-too-deep",
         }
     }
 
@@ -109,7 +111,8 @@ impl Code {
             | Code::UnknownConfigKey
             | Code::FrontMatterValue
             | Code::SkippedLink
-            | Code::NoQuestions => Severity::Warning,
+            | Code::NoQuestions
+            | Code::NestingTooDeep => Severity::Warning,
             Code::IdInherited | Code::UnknownFrontMatterKey => Severity::Info,
         }
     }

@@ -251,7 +251,11 @@ fn search_part_url(bank: &Bank) -> String {
 /// Each bank has its own part, so a build that changes one bank indexes
 /// only that bank; `site.js` loads the parts when search is first used.
 fn search_part(bank: &Bank) -> String {
-    let mut index = elasticlunr::IndexBuilder::new().save_docs(false).add_fields(&["title", "body"]).build();
+    let mut index = elasticlunr::IndexBuilder::new()
+        .save_docs(false)
+        .add_field_with_tokenizer("title", Box::new(index_words))
+        .add_field_with_tokenizer("body", Box::new(index_words))
+        .build();
     let mut docs = serde_json::Map::new();
     for q in bank.questions() {
         let reference = format!("{}#{}", page_url(bank), q.slug);
@@ -264,4 +268,55 @@ fn search_part(bank: &Bank) -> String {
         index.to_json(),
         serde_json::Value::Object(docs)
     )
+}
+
+/// Longest word (in characters) the search index takes. Longer "words" are
+/// pasted data (base64 images, long URLs, hashes) nobody searches for, and
+/// elasticlunr keeps each word as a chain of one node per character that it
+/// serializes and drops recursively: a 50,000-character word overflowed the
+/// stack.
+pub const MAX_INDEXED_WORD: usize = 100;
+
+/// elasticlunr's English tokenizer (split on whitespace and `-`, lowercase)
+/// without the words longer than [`MAX_INDEXED_WORD`].
+fn index_words(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|word| !word.is_empty() && word.chars().nth(MAX_INDEXED_WORD).is_none())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_words_leaves_out_long_words() {
+        let long = "A".repeat(MAX_INDEXED_WORD + 1);
+        let limit = "é".repeat(MAX_INDEXED_WORD);
+        let text = format!("Gradient-descent {long} data:image/png;base64,{long}\n{limit}");
+        assert_eq!(index_words(&text), ["gradient", "descent", limit.as_str()]);
+    }
+
+    #[test]
+    fn a_fifty_thousand_character_word_is_not_indexed() {
+        let text = format!("? Explain gradient descent?\n\nIt is {} pasted.\n", "A".repeat(50_000));
+        let file = crate::source::SourceFile::new("a.md", text);
+        let bank = crate::parse::parse_bank(&file, "a", &crate::config::Config::default()).0;
+        let part = search_part(&bank);
+        // The index is a trie of one JSON object per character: its depth
+        // is the longest indexed word.
+        let mut depth = 0usize;
+        let mut deepest = 0;
+        for c in part.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            deepest = deepest.max(depth);
+        }
+        assert!((10..MAX_INDEXED_WORD + 20).contains(&deepest), "depth {deepest}");
+        assert!(part.contains("Explain gradient descent?"), "the prompt is listed");
+    }
 }

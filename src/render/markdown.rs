@@ -2,10 +2,12 @@
 //!
 //! In order: parse the fragment with pulldown-cmark; replace each formula
 //! and code block with a placeholder while rendering it (KaTeX, syntect,
-//! through the cache); render the events to HTML; sanitize that HTML with
-//! ammonia (raw HTML in notes cannot inject script, `javascript:` links are
-//! dropped); point every image, Markdown or raw `<img>`, at its
-//! content-hashed copy or remove its source ([`super::media`]); mark cloze
+//! through the cache); cap the nesting at [`MAX_NESTING`] elements
+//! ([`NestingCap`]: deeper tags are dropped, deeper raw HTML becomes text);
+//! render the events to HTML; sanitize that HTML with ammonia (raw HTML in
+//! notes cannot inject script, `javascript:` links are dropped); point
+//! every image, Markdown or raw `<img>`, at its content-hashed copy or
+//! remove its source ([`super::media`]); mark cloze
 //! deletions; put the trusted math and code HTML back in place of the
 //! placeholders.
 
@@ -67,6 +69,7 @@ pub fn render_markdown(markdown: &str, code: &[CodeBlock], ctx: &RenderContext) 
             other => events.push(other),
         }
     }
+    let mut events = cap_nesting(events);
     drop_empty_items(&mut events);
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -74,6 +77,144 @@ pub fn render_markdown(markdown: &str, code: &[CodeBlock], ctx: &RenderContext) 
     // Markdown and raw HTML images alike, after the sanitizer has dropped unsafe sources.
     let clean = ctx.media.rewrite_images(clean, ctx.bank_dir);
     restore(&clean, &trusted)
+}
+
+/// Deepest element nesting a fragment renders to. html5ever, under
+/// ammonia, looks through every open element for each new tag, so its time
+/// grows with the square of the depth (`- ` repeated 32,000 times on one
+/// line took 20 s); real notes stay below 20. Deeper tags are left out
+/// (their text is kept) and deeper raw HTML is shown as text;
+/// validation reports it as `nesting-too-deep`.
+pub const MAX_NESTING: usize = 100;
+
+/// What [`NestingCap`] does with one event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nesting {
+    Keep,
+    /// A tag too deep (or the end of one): left out, its content stays.
+    Drop,
+    /// The end of a paragraph or heading too deep: a line break keeps its
+    /// text apart from the next.
+    Break,
+    /// Raw HTML that would open elements too deep: shown as text.
+    Escape,
+}
+
+/// Tracks the element depth of an event stream and decides, event by
+/// event, what stays. Linear: one push or pop per tag, one scan per raw
+/// HTML piece. Rendering and validation run the same cap, so the warning
+/// appears exactly when something is flattened.
+#[derive(Default)]
+pub struct NestingCap {
+    /// One entry per open tag: whether it was kept.
+    open: Vec<bool>,
+    /// Open tags kept.
+    depth: usize,
+    /// Elements the raw HTML of the current top-level block left open.
+    raw: usize,
+}
+
+impl NestingCap {
+    pub fn admit(&mut self, event: &Event) -> Nesting {
+        match event {
+            // Code blocks render to one placeholder, not to nested tags.
+            Event::Start(Tag::CodeBlock(_)) | Event::End(TagEnd::CodeBlock) => Nesting::Keep,
+            Event::Start(_) => {
+                let keep = self.depth + self.raw < MAX_NESTING;
+                self.open.push(keep);
+                self.depth += usize::from(keep);
+                if keep {
+                    Nesting::Keep
+                } else {
+                    Nesting::Drop
+                }
+            }
+            Event::End(end) => {
+                let kept = self.open.pop().unwrap_or(true);
+                if kept {
+                    self.depth = self.depth.saturating_sub(1);
+                }
+                if self.open.is_empty() {
+                    self.raw = 0;
+                }
+                match (kept, end) {
+                    (true, _) => Nesting::Keep,
+                    (false, TagEnd::Paragraph | TagEnd::Heading(_)) => Nesting::Break,
+                    (false, _) => Nesting::Drop,
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let (peak, net) = raw_tag_depth(html);
+                if self.depth + self.raw + peak > MAX_NESTING {
+                    return Nesting::Escape;
+                }
+                self.raw = self.raw.saturating_add_signed(net);
+                Nesting::Keep
+            }
+            _ => Nesting::Keep,
+        }
+    }
+}
+
+/// Applies [`NestingCap`] to a fragment's events.
+fn cap_nesting(events: Vec<Event>) -> Vec<Event> {
+    let mut cap = NestingCap::default();
+    let mut kept = Vec::with_capacity(events.len());
+    for event in events {
+        match cap.admit(&event) {
+            Nesting::Keep => kept.push(event),
+            Nesting::Drop => {}
+            Nesting::Break => kept.push(Event::HardBreak),
+            Nesting::Escape => match event {
+                Event::Html(html) | Event::InlineHtml(html) => kept.push(Event::Text(html)),
+                other => kept.push(other),
+            },
+        }
+    }
+    kept
+}
+
+/// Byte offset in `markdown` of the first event [`NestingCap`] does not
+/// keep as it is; `None` when the fragment renders unchanged.
+pub fn first_too_deep(markdown: &str) -> Option<usize> {
+    let mut cap = NestingCap::default();
+    Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .find(|(event, _)| cap.admit(event) != Nesting::Keep)
+        .map(|(_, range)| range.start)
+}
+
+/// Elements that never hold others open: void elements, and those whose end
+/// tag is optional (the HTML parser closes them at their next sibling).
+const NON_NESTING: [&str; 30] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "p", "li",
+    "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "colgroup", "caption", "rt", "rp",
+    "param",
+];
+
+/// The deepest the tags of a raw HTML piece go above where it starts, and
+/// how many it leaves open (negative when it closes more than it opens).
+/// A tag is `<name` or `</name` with an ASCII letter first; self-closing
+/// `/>` is ignored, as the HTML parser ignores it on non-void elements.
+fn raw_tag_depth(html: &str) -> (usize, isize) {
+    let (mut depth, mut peak) = (0isize, 0isize);
+    for (i, _) in html.match_indices('<') {
+        let rest = html.get(i + 1..).unwrap_or_default();
+        let (closing, rest) = match rest.strip_prefix('/') {
+            Some(name) => (true, name),
+            None => (false, rest),
+        };
+        let name_len = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
+        let name = rest.get(..name_len).unwrap_or_default();
+        if !name.starts_with(|c: char| c.is_ascii_alphabetic())
+            || NON_NESTING.iter().any(|tag| tag.eq_ignore_ascii_case(name))
+        {
+            continue;
+        }
+        depth += if closing { -1 } else { 1 };
+        peak = peak.max(depth);
+    }
+    (peak.unsigned_abs(), depth)
 }
 
 /// Empty list items (`- ` lines left by PDF conversion) would show as bare
@@ -220,6 +361,61 @@ mod tests {
         assert!(!html.contains("javascript:"), "{html}");
         assert!(!html.contains("onclick"), "{html}");
         assert!(html.contains("<b>b</b>") && html.contains("<sub>2</sub>"), "{html}");
+    }
+
+    /// The deepest element nesting of well-formed HTML (void elements are
+    /// not counted).
+    fn html_depth(html: &str) -> usize {
+        let (mut depth, mut deepest) = (0usize, 0);
+        for (i, _) in html.match_indices('<') {
+            let rest = &html[i + 1..];
+            if rest.starts_with('/') {
+                depth -= 1;
+            } else if !["br", "hr", "img", "input"].iter().any(|v| rest.starts_with(v)) {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+        }
+        deepest
+    }
+
+    #[test]
+    fn deep_lists_and_quotes_render_flat_below_the_limit() {
+        for markdown in [format!("{}x\n", "- ".repeat(5_000)), format!("{}x\n", "> ".repeat(5_000))] {
+            let html = render(&markdown);
+            let depth = html_depth(&html);
+            assert!((MAX_NESTING - 2..=MAX_NESTING).contains(&depth), "depth {depth}");
+            assert!(html.contains("<li>x</li>") || html.contains("\nx<br>\n"), "the text is kept");
+        }
+        // Paragraphs too deep stay apart.
+        let html = render(&format!("{}a\n{0}\n{0}b\n", "> ".repeat(200)));
+        assert!(html.contains("a<br>\nb<br>"), "{html}");
+    }
+
+    #[test]
+    fn deep_raw_html_is_shown_as_text() {
+        let html = render(&format!("{}x{}\n", "<div>".repeat(150), "</div>".repeat(150)));
+        assert!(html.contains("&lt;div&gt;"), "{html}");
+        assert!(html_depth(&html) <= MAX_NESTING);
+        let inline = render(&format!("a {}x\n", "<b>".repeat(150)));
+        assert!(inline.contains("&lt;b&gt;"), "{inline}");
+    }
+
+    #[test]
+    fn shallow_nesting_is_unchanged() {
+        let markdown = format!("{}x\n\n<div><div><p>y</p><br><img src=a.png></div></div>\n", "- ".repeat(40));
+        let mut cap = NestingCap::default();
+        assert!(Parser::new_ext(&markdown, options()).all(|event| cap.admit(&event) == Nesting::Keep));
+        assert_eq!(first_too_deep(&markdown), None);
+        assert_eq!(first_too_deep(&format!("{}x", "- ".repeat(51))), Some(100));
+    }
+
+    #[test]
+    fn raw_tag_depth_counts_nesting_elements() {
+        assert_eq!(raw_tag_depth("<div><span>a</span></div>"), (2, 0));
+        assert_eq!(raw_tag_depth("</div></div>"), (0, -2));
+        assert_eq!(raw_tag_depth("<p>a<p>b<li>c<br><img src=x><hr/>"), (0, 0));
+        assert_eq!(raw_tag_depth("<DIV><!-- c --> a < b <3 <é"), (1, 1));
     }
 
     #[test]

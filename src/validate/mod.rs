@@ -2,11 +2,12 @@
 //! diagnostics. Nothing here writes files or panics on bad input.
 //!
 //! In order: structure (fences, images, links), code (per-language syntax
-//! check), math (KaTeX). Question-level problems found while parsing (keys,
+//! check), math (KaTeX), nesting (what rendering would flatten). Question-level problems found while parsing (keys,
 //! empty answers, duplicates, inferred questions) are reported by the parser.
 
 pub mod code;
 pub mod math;
+pub mod nesting;
 pub mod python;
 pub mod structure;
 
@@ -79,6 +80,7 @@ pub fn validate_bank(
         diagnostics.extend(check_block(file, block, &mut stats));
     }
     diagnostics.extend(math::check_math(file, &formulas, &config.math.macros, cache, katex));
+    diagnostics.extend(nesting::check_nesting(file, &fragments));
     (diagnostics, stats)
 }
 

@@ -72,6 +72,7 @@ fn every_content_code_has_a_fixture() {
         "unknown-front-matter-key",
         "invalid-utf8",
         "no-questions",
+        "nesting-too-deep",
     ];
     for code in codes {
         assert!(covered.contains(code), "no fixture produces {code}");

@@ -158,3 +158,62 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn multibyte_text_in_unlabeled_code_blocks() {
+    let dir = crate::fixtures().join("robustness");
+    let compiled = compile_paths(&[dir.join("curly-quotes-sql.md"), dir.join("emoji-rust.md")]);
+    let languages: Vec<_> =
+        compiled.banks.iter().flat_map(|b| b.questions()).map(|q| q.context.code[0].language.clone()).collect();
+    assert_eq!(languages, [Some("sql".to_string()), Some("rust".to_string())]);
+    assert!(compiled.diagnostics.is_empty(), "{:?}", codes(&compiled));
+}
+
+#[test]
+fn a_fifty_thousand_character_word_builds() {
+    let word = "QUJD".repeat(12_500);
+    let bank = format!("? What is this image?\n\nA pasted image: {word}\n\n<https://example.com/{word}>\n");
+    let dir = crate::build::project(&[("a.md", &bank)], "");
+    let (code, stderr) = crate::build::studymark(&["build"], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    let page = crate::build::read(dir.path().join("output/site/a.html"));
+    assert!(page.contains(&word), "the word is on the page");
+    let index = crate::build::read(dir.path().join("output/site/search/a.js"));
+    assert!(index.len() < 10_000, "the word is not in the search index ({} bytes)", index.len());
+}
+
+/// `- ` repeated 32,000 times and `> ` 100,000 times: one warning each, at
+/// the first level too deep, and the page is built with the text.
+#[test]
+fn deep_nesting_is_rendered_flat_with_a_warning() {
+    let lists = format!("? Nested?\n\n{}deepest\n", "- ".repeat(32_000));
+    let quotes = format!("? Quoted?\n\n{}deepest\n", "> ".repeat(100_000));
+    let dir = crate::build::project(&[("lists.md", &lists), ("quotes.md", &quotes)], "");
+    let (code, stderr) = crate::build::studymark(&["check"], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stderr.matches("warning[nesting-too-deep]").count(), 2, "{stderr}");
+    // 50 list levels (list + item) or 100 quotes fit in 100 elements.
+    assert!(stderr.contains("content/lists.md:3:101"), "{stderr}");
+    assert!(stderr.contains("content/quotes.md:3:201"), "{stderr}");
+    let (code, stderr) = crate::build::studymark(&["build"], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    for page in ["lists.html", "quotes.html"] {
+        let html = crate::build::read(dir.path().join("output/site").join(page));
+        assert!(html.contains("deepest"), "{page}");
+        assert!(html.matches("<ul>").count() + html.matches("<blockquote>").count() <= 100, "{page}");
+    }
+}
+
+/// `$x` over 1.25 MB on one line: 312,500 formulas, each with the column
+/// of its own character (columns used to be counted from the line start,
+/// once per span).
+#[test]
+fn a_megabyte_line_of_formulas_has_exact_columns() {
+    let text = format!("? Math?\n\n{}\n", "$x".repeat(625_000));
+    let compiled = compile_bytes("math.md", text.as_bytes());
+    let math: Vec<_> = compiled.banks[0].questions().flat_map(|q| &q.answer.math).collect();
+    assert_eq!(math.len(), 312_500);
+    let last = math.last().unwrap().span;
+    assert_eq!((last.line, last.column), (3, 1_249_998));
+    assert!(compiled.diagnostics.is_empty(), "{:?}", codes(&compiled));
+}

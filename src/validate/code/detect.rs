@@ -54,7 +54,10 @@ use super::nesting_error;
 ///    sequence -> yaml.
 /// 7. Otherwise `None` (prose, tables, comment-only blocks, ties).
 ///
-/// Each step is linear in the size of the block.
+/// Each step is linear in the size of the block, and no step slices a line
+/// at a computed byte index: prefixes are compared with `get`/`strip_prefix`
+/// and offsets come from `find`/`match_indices`, so multi-byte characters
+/// (curly quotes, emoji) anywhere cannot panic.
 pub fn detect_language(source: &str) -> Option<&'static str> {
     let text = source.trim();
     if text.is_empty() {
@@ -170,7 +173,8 @@ fn first_word(line: &str) -> &str {
 
 /// `name(` appears as a call, not as the tail of a longer name.
 fn has_call(line: &str, call: &str) -> bool {
-    line.match_indices(call).any(|(i, _)| !line[..i].ends_with(|c: char| is_ident_char(c) || c == '.'))
+    line.match_indices(call)
+        .any(|(i, _)| !line.get(..i).is_some_and(|before| before.ends_with(|c: char| is_ident_char(c) || c == '.')))
 }
 
 /// `# text`, `#`, `## text`, `# ----`: not `#include`, `#[derive]`, `#!`.
@@ -251,10 +255,9 @@ fn is_assignment(line: &str) -> bool {
 
 /// A whole line that is one call: `D.zero_grad()`, `main()`.
 fn is_call_statement(line: &str) -> bool {
-    let Some(open) = line.find('(') else {
+    let Some((callee, _)) = line.split_once('(') else {
         return false;
     };
-    let callee = &line[..open];
     line.ends_with(')')
         && callee.starts_with(|c: char| c.is_alphabetic() || c == '_')
         && callee.chars().all(|c| is_ident_char(c) || c == '.')
@@ -299,8 +302,10 @@ fn is_rust_fn(item: &str) -> bool {
 
 /// `name!(`, `name![` or `name!{`: a macro call (`if !(x)` is not one).
 fn has_macro_call(line: &str) -> bool {
-    line.match_indices('!')
-        .any(|(i, _)| line[..i].ends_with(is_ident_char) && line[i + 1..].starts_with(['(', '[', '{']))
+    line.match_indices('!').any(|(i, _)| {
+        line.get(..i).is_some_and(|name| name.ends_with(is_ident_char))
+            && line.get(i + 1..).is_some_and(|args| args.starts_with(['(', '[', '{']))
+    })
 }
 
 fn javascript_points(line: &str) -> u32 {
@@ -392,16 +397,20 @@ fn sql_points(line: &str) -> u32 {
         STATEMENTS.iter().any(|s| line.starts_with(s)) || (line.starts_with("UPDATE ") && line.contains(" SET "));
     // Lower-case SQL only counts as a full statement: prose says "select".
     let lower = line.ends_with(';')
-        && STATEMENTS
-            .iter()
-            .chain(&["SELECT ", "UPDATE "])
-            .any(|s| line.len() >= s.len() && line[..s.len()].eq_ignore_ascii_case(s));
+        && STATEMENTS.iter().chain(&["SELECT ", "UPDATE "]).any(|s| starts_with_ignore_ascii_case(line, s));
     points(&[
         (select, 2),
         (from, if select { 2 } else { 1 }),
         (upper || lower, 4),
         (CLAUSES.iter().any(|c| line.starts_with(c)), 1),
     ])
+}
+
+/// `line` starts with `prefix`, ASCII case ignored. The head is taken with
+/// `get`, so a multi-byte character across the prefix's length (`WHERE ’x’`
+/// against `SELECT `) is a mismatch, not a panic.
+fn starts_with_ignore_ascii_case(line: &str, prefix: &str) -> bool {
+    line.get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix))
 }
 
 /// Commands that start shell lines in study notes.
@@ -447,14 +456,15 @@ const SHELL_COMMANDS: [&str; 38] = [
 ];
 
 fn shell_points(line: &str) -> u32 {
-    let word = line.split_whitespace().next().unwrap_or("");
-    let after = line[word.len()..].trim_start();
+    let mut words = line.trim_start().splitn(2, char::is_whitespace);
+    let word = words.next().unwrap_or("");
+    let after = words.next().unwrap_or("").trim_start();
     // `cat = 3`, `source(x)`, `make.x` are code using the name, not commands.
     let used_as_name = after.starts_with(['=', '(', '.', '[', ':', ',', '+', '*', '/']);
     let command = SHELL_COMMANDS.contains(&word) && !used_as_name;
     let export = line.strip_prefix("export ").is_some_and(|rest| {
         let name = first_word(rest);
-        !name.is_empty() && rest[name.len()..].starts_with('=')
+        !name.is_empty() && rest.strip_prefix(name).is_some_and(|value| value.starts_with('='))
     });
     points(&[
         (line.starts_with("$ "), 3),
@@ -553,6 +563,8 @@ fn yaml_has_collection(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     #[test]
@@ -597,6 +609,93 @@ mod tests {
         ];
         for (source, expected) in cases {
             assert_eq!(detect_language(source), Some(expected), "{source}");
+        }
+    }
+
+    #[test]
+    fn curly_quotes_in_sql_do_not_panic() {
+        // `’` spans bytes 6..9: the `SELECT ` prefix check used to cut it at 7.
+        let sql = "SELECT name FROM users\nWHERE ’x’ = name;\nWHERE “y” = name;";
+        assert_eq!(detect_language(sql), Some("sql"));
+        assert!(!starts_with_ignore_ascii_case("WHERE ’x’;", "SELECT "));
+        assert!(starts_with_ignore_ascii_case("select ’x’;", "SELECT "));
+    }
+
+    #[test]
+    fn emoji_in_rust_strings_do_not_panic() {
+        // `🦀` spans bytes 9..13: the `INSERT INTO ` check used to cut it at 12.
+        let rust = "let s = \"🦀\";\nprintln!(\"{s}\");\nlet t = \"👍🏽✨\";";
+        assert_eq!(detect_language(rust), Some("rust"));
+    }
+
+    #[test]
+    fn shell_words_and_exports_with_multibyte_text() {
+        assert_eq!(shell_points("cd ’dir’"), 2);
+        assert_eq!(shell_points("export “x”=1"), 0);
+        assert_eq!(shell_points("export NAMÉ=x"), 3);
+        assert_eq!(shell_points("é"), 0);
+        assert!(has_macro_call("é!(x)") && !has_macro_call("“!(x)"));
+        assert!(has_call("x = print(’a’)", "print(") && !has_call("éprint(", "print("));
+        assert!(is_call_statement("é.f(’)") && !is_call_statement("’(x)"));
+    }
+
+    /// Line starts that make each language's scorer look further into a
+    /// line, and the formats of rules 2–4 and 6.
+    const LANGUAGE_LINES: [(&str, &[&str]); 13] = [
+        ("python", &["def ", "import ", "from ", "print(", "self.", "if ", "return ", "x = "]),
+        ("rust", &["fn ", "let mut ", "let ", "impl ", "use a::", "#[", "match ", "pub fn "]),
+        ("javascript", &["function ", "const ", "var ", "console.", "import x from '", "export default "]),
+        ("typescript", &["interface ", "function f(x: string", "export interface "]),
+        ("c", &["#include <", "int main(", "#define ", "printf("]),
+        ("cpp", &["#include <", "std::cout << ", "template<", "namespace "]),
+        ("java", &["public class ", "public static void ", "System.out.println(", "@Override"]),
+        ("go", &["package ", "func ", "fmt.", "x := "]),
+        ("sql", &["SELECT ", "FROM ", "WHERE ", "INSERT INTO ", "UPDATE ", "select ", "CREATE TABLE "]),
+        ("shell", &["$ ", "sudo ", "cd ", "export ", "if [ ", "NAME=", "#!/bin/"]),
+        ("json", &["{", "[", "\""]),
+        ("toml", &["[", "key = ", "[[", "\"q\" = "]),
+        ("yaml", &["- ", "key: ", "---", "\"q\": "]),
+    ];
+
+    /// Text full of characters wider than one byte: curly quotes, emoji
+    /// (with modifiers and joiners), accents, CJK, and any other char.
+    fn noise() -> impl Strategy<Value = String> {
+        let special = prop::sample::select(vec![
+            '’', '‘', '“', '”', '«', '»', '🦀', '👍', '🏽', '\u{200d}', '✨', 'é', 'ü', 'ß', '中', '文', '\u{301}',
+            '\u{feff}', ';', ':', '=', '(', ')', '{', '}', '[', ']', '!', '#', '$', '"', '\'', ' ', '\t', '\n', '\r',
+        ]);
+        let ch = prop_oneof![3 => special, 1 => proptest::arbitrary::any::<char>(), 1 => prop::char::range('a', 'z')];
+        prop::collection::vec(ch, 0..24).prop_map(|chars| chars.into_iter().collect())
+    }
+
+    /// A block of one language: lines made of an indent, one of its line
+    /// starts, noise and a typical line end.
+    fn block() -> impl Strategy<Value = (&'static str, String)> {
+        prop::sample::select(LANGUAGE_LINES.to_vec()).prop_flat_map(|(language, starts)| {
+            let line = (
+                prop::sample::select(vec!["", "  ", "\t", "’", "🦀"]),
+                prop::sample::select(starts.to_vec()),
+                noise(),
+                prop::sample::select(vec!["", ";", ":", " {", ")", "’;", "🦀;", "”"]),
+            )
+                .prop_map(|(indent, start, noise, end)| format!("{indent}{start}{noise}{end}"));
+            prop::collection::vec(line, 1..8).prop_map(move |lines| (language, lines.join("\n")))
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+
+        #[test]
+        fn never_panics_on_multibyte_text((language, source) in block()) {
+            let _ = detect_language(&source);
+            // The checked languages also go through their checker.
+            let _ = super::super::check_code(language, &source);
+        }
+
+        #[test]
+        fn never_panics_on_any_text(source in "\\PC{0,200}") {
+            let _ = detect_language(&source);
         }
     }
 

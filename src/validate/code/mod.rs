@@ -112,23 +112,24 @@ fn position_at_byte(source: &str, byte: usize) -> (usize, usize) {
     while !source.is_char_boundary(byte) {
         byte -= 1;
     }
-    let before = &source[..byte];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let before = source.get(..byte).unwrap_or(source);
     let line = before.matches('\n').count() + 1;
-    (line, before[line_start..].chars().count() + 1)
+    let line_text = before.rsplit('\n').next().unwrap_or("");
+    (line, line_text.chars().count() + 1)
 }
 
-/// Byte offset of a 1-based line and 0-based byte column (clamped to the line).
+/// Byte offset of a 1-based line and 0-based byte column (clamped to the
+/// line, and to the last line when `line` is past the end). The result may
+/// fall inside a character: [`position_at_byte`] rounds it down.
 fn byte_at(source: &str, line: usize, byte_column: usize) -> usize {
-    let mut start = 0;
+    let mut lines = source.split('\n');
+    let (mut start, mut current) = (0, lines.next().unwrap_or(""));
     for _ in 1..line {
-        match source[start..].find('\n') {
-            Some(i) => start += i + 1,
-            None => break,
-        }
+        let Some(next) = lines.next() else { break };
+        start += current.len() + 1;
+        current = next;
     }
-    let line_len = source[start..].find('\n').unwrap_or(source.len() - start);
-    start + byte_column.min(line_len)
+    start + byte_column.min(current.len())
 }
 
 /// Position just after the last non-whitespace character: where "unexpected
@@ -146,9 +147,8 @@ fn error_at(position: (usize, usize), message: impl Into<String>) -> CodeError {
 fn strip_positions(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut rest = message;
-    while let Some(i) = rest.find(" at line ") {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i + " at line ".len()..];
+    while let Some((before, tail)) = rest.split_once(" at line ") {
+        out.push_str(before);
         let tail = tail.trim_start_matches(|c: char| c.is_ascii_digit());
         let tail = tail.strip_prefix(" column ").unwrap_or(tail);
         rest = tail.trim_start_matches(|c: char| c.is_ascii_digit());
