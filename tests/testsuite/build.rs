@@ -215,15 +215,27 @@ fn print_handouts_follow_the_answers_setting() {
     assert!(!dir.path().join("output/print/a-cards.html").exists());
 }
 
-/// The notes (guid, tags) and deck names in a package.
-fn package_contents(apkg: &Path) -> (Vec<(String, String)>, Vec<String>) {
+/// An `.apkg`'s archive and its collection, opened from a scratch copy.
+pub(crate) struct Package {
+    pub archive: zip::ZipArchive<std::fs::File>,
+    pub conn: rusqlite::Connection,
+    _scratch: tempfile::TempDir,
+}
+
+pub(crate) fn open_package(apkg: &Path) -> Package {
     use std::io::Read;
     let mut archive = zip::ZipArchive::new(std::fs::File::open(apkg).unwrap()).unwrap();
     let mut db = Vec::new();
     archive.by_name("collection.anki2").unwrap().read_to_end(&mut db).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("c.anki2"), db).unwrap();
-    let conn = rusqlite::Connection::open(dir.path().join("c.anki2")).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    std::fs::write(scratch.path().join("c.anki2"), db).unwrap();
+    let conn = rusqlite::Connection::open(scratch.path().join("c.anki2")).unwrap();
+    Package { archive, conn, _scratch: scratch }
+}
+
+/// The notes (guid, tags) and deck names in a package.
+fn package_contents(apkg: &Path) -> (Vec<(String, String)>, Vec<String>) {
+    let conn = open_package(apkg).conn;
     let mut statement = conn.prepare("SELECT guid, tags FROM notes ORDER BY guid").unwrap();
     let notes = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
     let decks: String = conn.query_row("SELECT decks FROM col", [], |r| r.get(0)).unwrap();

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
-use crate::build::{project, read, studymark};
+use crate::build::{open_package, project, read, studymark};
 use crate::fixtures;
 
 fn quiz() -> String {
@@ -41,13 +41,7 @@ fn model_ids(dir: &Path) -> Vec<String> {
 
 /// Per note GUID in a package, how many cards it has.
 fn cards_per_note(apkg: &Path) -> BTreeMap<String, i64> {
-    use std::io::Read;
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(apkg).unwrap()).unwrap();
-    let mut db = Vec::new();
-    archive.by_name("collection.anki2").unwrap().read_to_end(&mut db).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("c.anki2"), db).unwrap();
-    let conn = rusqlite::Connection::open(dir.path().join("c.anki2")).unwrap();
+    let conn = open_package(apkg).conn;
     let mut statement =
         conn.prepare("SELECT n.guid, (SELECT count(*) FROM cards c WHERE c.nid = n.id) FROM notes n").unwrap();
     let rows = statement.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))).unwrap();
@@ -165,13 +159,7 @@ fn an_edit_always_moves_the_change_time_forward() {
 
 /// The notes' modification times in a package.
 fn package_mods(apkg: &Path) -> Vec<i64> {
-    use std::io::Read;
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(apkg).unwrap()).unwrap();
-    let mut db = Vec::new();
-    archive.by_name("collection.anki2").unwrap().read_to_end(&mut db).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("c.anki2"), db).unwrap();
-    let conn = rusqlite::Connection::open(dir.path().join("c.anki2")).unwrap();
+    let conn = open_package(apkg).conn;
     let mut statement = conn.prepare("SELECT mod FROM notes").unwrap();
     let rows = statement.query_map([], |r| r.get::<_, i64>(0)).unwrap();
     rows.map(Result::unwrap).collect()

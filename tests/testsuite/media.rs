@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use studymark::render::media::hashed_name;
 
-use crate::build::{read, studymark};
+use crate::build::{open_package, read, studymark};
 use crate::fixtures;
 
 /// Bytes only the file outside the content folder holds.
@@ -193,21 +193,16 @@ fn site_print_and_anki_show_the_images_inside_and_nothing_outside() {
 
 /// Every note's fields, joined, and the package's media (name → bytes).
 fn package(apkg: &Path) -> (String, std::collections::BTreeMap<String, Vec<u8>>) {
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(apkg).unwrap()).unwrap();
-    let mut db = Vec::new();
-    archive.by_name("collection.anki2").unwrap().read_to_end(&mut db).unwrap();
-    let scratch = tempfile::tempdir().unwrap();
-    std::fs::write(scratch.path().join("c.anki2"), db).unwrap();
-    let conn = rusqlite::Connection::open(scratch.path().join("c.anki2")).unwrap();
-    let mut statement = conn.prepare("SELECT flds FROM notes").unwrap();
+    let mut package = open_package(apkg);
+    let mut statement = package.conn.prepare("SELECT flds FROM notes").unwrap();
     let fields: Vec<String> = statement.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
     let mut index = String::new();
-    archive.by_name("media").unwrap().read_to_string(&mut index).unwrap();
+    package.archive.by_name("media").unwrap().read_to_string(&mut index).unwrap();
     let index: std::collections::BTreeMap<String, String> = serde_json::from_str(&index).unwrap();
     let mut media = std::collections::BTreeMap::new();
     for (number, name) in index {
         let mut bytes = Vec::new();
-        archive.by_name(&number).unwrap().read_to_end(&mut bytes).unwrap();
+        package.archive.by_name(&number).unwrap().read_to_end(&mut bytes).unwrap();
         media.insert(name, bytes);
     }
     (fields.join("\n"), media)
