@@ -57,7 +57,9 @@ fn wild_script_measures_a_fetched_folder() {
         .expect("python3 runs");
     let table = String::from_utf8_lossy(&markdown.stdout);
     assert!(
-        table.lines().any(|l| l == "| Devinterview-io/golang-interview-questions | 1 | 2 | 2 | 2 | 2 | 0/0 | 0 | 0 |"),
+        table
+            .lines()
+            .any(|l| l == "| Devinterview-io/golang-interview-questions | 1 | 2 | 2 | 2 | 2 | 0/0 | 0 | 0 |  |"),
         "{table}"
     );
 }
