@@ -10,6 +10,7 @@ mod e2e_serve;
 mod e2e_site;
 mod incremental;
 mod integrity;
+mod pipeline_fuzz;
 mod robustness;
 mod seed;
 mod styles;
