@@ -20,6 +20,9 @@
 //! - multiple-choice questions have `(a)`…`(d)` lines ending in two spaces
 //!   and a key paragraph such as `(c) because …`;
 //! - a few cloze questions (`{{c1::…}}`);
+//! - quiz questions whose prompt repeats within a bank, as in real quiz
+//!   banks ("What's the output?" a hundred times, each with its own code),
+//!   now and then a verbatim copy of the previous one (a true duplicate);
 //! - inline `$…$` and display `$$…$$` math, mostly unique (random
 //!   expression trees over varied symbols, subscripts, fractions, sums,
 //!   integrals, norms, matrices, cases), about 15% drawn from a small pool
@@ -1521,6 +1524,25 @@ impl Gen {
         self.trailer(s, topic_slug, out);
     }
 
+    /// A quiz question: a prompt from [`QUIZ_PROMPTS`] (repeated across the
+    /// bank) with its own code block; 3% repeat `last` verbatim.
+    fn quiz(&mut self, s: &Subject, last: &mut Option<String>, topic_slug: &str, out: &mut String) {
+        if let Some(previous) = last.as_ref().filter(|_| self.rng.chance(3)) {
+            out.push_str(previous);
+            return;
+        }
+        let mut question = String::new();
+        let _ = write!(question, "? {}\n\n", self.rng.pick(QUIZ_PROMPTS));
+        let lang = [Lang::Python, Lang::Python, Lang::JavaScript, Lang::Rust][self.rng.below(4)];
+        question.push_str(&self.code_block(lang));
+        question.push_str("\n\n");
+        question.push_str(&self.paragraph(s, 1, 2));
+        question.push_str("\n\n");
+        self.trailer(s, topic_slug, &mut question);
+        out.push_str(&question);
+        *last = Some(question);
+    }
+
     fn cloze(&mut self, s: &Subject, topic_slug: &str, out: &mut String) {
         let c = capitalize(self.rng.pick(s.concepts));
         let _ = write!(
@@ -1553,6 +1575,7 @@ impl Gen {
         let mut topic_round: HashSet<&str> = HashSet::new();
         let mut topic_slug = String::new();
         let mut until_topic = 0;
+        let mut last_quiz = None;
         for q in 0..questions {
             if until_topic == 0 {
                 let topic = topics.next().copied().unwrap_or("General");
@@ -1566,7 +1589,7 @@ impl Gen {
                 until_topic = self.rng.range(3, 8);
             }
             until_topic -= 1;
-            let kind = if q == 0 { 0 } else { self.rng.weighted(&[66, 28, 6]) };
+            let kind = if q == 0 { 0 } else { self.rng.weighted(&[58, 26, 6, 10]) };
             match kind {
                 0 => {
                     // The first question keeps a plain shape (one-line prompt,
@@ -1581,7 +1604,8 @@ impl Gen {
                     self.open_question(subject, &prompt, with_code, &topic_slug, &mut out);
                 }
                 1 => self.mcq(subject, &mut prompts, &topic_slug, &mut out),
-                _ => self.cloze(subject, &topic_slug, &mut out),
+                2 => self.cloze(subject, &topic_slug, &mut out),
+                _ => self.quiz(subject, &mut last_quiz, &topic_slug, &mut out),
             }
             self.questions += 1;
         }
@@ -1599,6 +1623,9 @@ struct Args {
     seed: u64,
     out: PathBuf,
 }
+
+/// The prompts quiz questions share (see [`Gen::quiz`]).
+const QUIZ_PROMPTS: &[&str] = &["What's the output?", "What does this code print?", "What is wrong with this code?"];
 
 const USAGE: &str = "usage: gen_corpus --questions N [--files F] [--seed S] --out DIR
   --questions N  questions in total (default 1000)

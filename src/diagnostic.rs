@@ -31,8 +31,11 @@ pub enum Code {
     EmptyAnswer,
     EmptyPrompt,
     DuplicateQuestion,
+    DuplicateId,
     MissingImage,
+    UnsupportedImage,
     BrokenLink,
+    UnsafeLink,
     InferredQuestion,
     UnterminatedFence,
     SplitFence,
@@ -58,8 +61,11 @@ impl Code {
             Code::EmptyAnswer => "empty-answer",
             Code::EmptyPrompt => "empty-prompt",
             Code::DuplicateQuestion => "duplicate-question",
+            Code::DuplicateId => "duplicate-id",
             Code::MissingImage => "missing-image",
+            Code::UnsupportedImage => "unsupported-image",
             Code::BrokenLink => "broken-link",
+            Code::UnsafeLink => "unsafe-link",
             Code::InferredQuestion => "inferred-question",
             Code::UnterminatedFence => "unterminated-fence",
             Code::SplitFence => "split-fence",
@@ -83,9 +89,11 @@ impl Code {
             | Code::McqKey
             | Code::EmptyPrompt
             | Code::MissingImage
+            | Code::UnsupportedImage
             | Code::InvalidConfig
             | Code::FrontMatter
             | Code::DuplicateBank
+            | Code::DuplicateId
             | Code::InvalidUtf8 => Severity::Error,
             // Notes hold pseudo-code and fragments: a block that does not
             // parse is worth a warning, not a failed build.
@@ -94,6 +102,7 @@ impl Code {
             | Code::EmptyAnswer
             | Code::DuplicateQuestion
             | Code::BrokenLink
+            | Code::UnsafeLink
             | Code::InferredQuestion
             | Code::UnterminatedFence
             | Code::SplitFence

@@ -6,7 +6,7 @@
 //! 3. [`validate`]: math, code and structure → diagnostics;
 //! 4. [`render`]: every fragment → sanitized HTML (KaTeX, syntect);
 //! 5. [`emit`]: one module per output (site, anki, print);
-//! 6. [`write`]: staging folder swapped into `output/`.
+//! 6. [`write`]: a new generation of the outputs made current in one step.
 //!
 //! [`fingerprint`] decides which banks a build can skip: unchanged banks
 //! are neither validated, rendered nor emitted again.

@@ -70,6 +70,14 @@ fn discover_in(folder: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Diagno
     for entry in walker.filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name())) {
         let entry = entry.with_context(|| format!("cannot list {}", folder.display()))?;
         if entry.path_is_symlink() {
+            // A link to an image is the image checks' business (`missing-image`
+            // when a bank uses it); only links that could be a bank or a
+            // folder are reported here.
+            let extension = entry.path().extension();
+            let is_folder = std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir());
+            if !is_folder && extension.is_some_and(|e| e != "md") {
+                continue;
+            }
             match std::fs::canonicalize(entry.path()) {
                 Ok(target) if target.starts_with(&root) => {}
                 Ok(target) => skipped.push(skipped_link(

@@ -75,7 +75,12 @@ impl Style {
 
 #[derive(Debug, Clone)]
 pub struct Question {
+    /// Unique in the bank (see `parse::assemble`); the Anki GUID and the
+    /// key of the site's study progress are made from it.
     pub id: String,
+    /// True when `id` is the author's `<!-- id: ... -->`: the lock never
+    /// replaces it with an inherited one.
+    pub explicit_id: bool,
     /// The author's number (`3)`, `Q3:`), else the position in the bank.
     pub number: u32,
     pub slug: String,

@@ -1,21 +1,52 @@
-//! The write stage: emitters write into a staging folder inside the
-//! output folder; only when all of them succeed is each finished output
-//! (`site`, later `anki`, `print`) swapped into place. A failed build
-//! leaves the previous output untouched, and studymark never replaces a
-//! folder it did not create (it marks its own with [`MARKER`]). Files of
-//! banks that did not change are carried from the previous output into
-//! the staging folder by hard link ([`carry_over`]).
+//! The write stage. Every build writes a complete new *generation* of the
+//! outputs, `output/.generations/<n>/{site,anki,print}`, and makes it
+//! current in one step: the symbolic link `output/.generations/current` is
+//! replaced by a rename. `output/site`, `output/anki` and `output/print`
+//! are fixed links through `current`, so a reader sees the old outputs or
+//! the new ones, all three together, never a mix, and a build that fails
+//! or is killed at any point leaves the previous outputs in place.
+//!
+//! [`write_outputs`] goes in this order:
+//! 1. refuse when an output path is something studymark did not create
+//!    (its links, or an older studymark's folders holding [`MARKER`]);
+//! 2. remove what killed builds left, run the emitters on a fresh
+//!    generation folder (on error it is removed and nothing else changed);
+//! 3. remove the emitters' scratch folders, link the outputs this build
+//!    did not write from the current generation (hard links), and mark
+//!    every output folder;
+//! 4. save the new lock in the generation as *pending*, with the hash of
+//!    the lock it replaces;
+//! 5. remove the caches that describe the previous outputs, make sure the
+//!    fixed links exist;
+//! 6. switch `current` to the new generation: the one step that commits;
+//! 7. roll the lock forward: write it to the project, drop the pending copy;
+//! 8. remove older generations (best effort: the build has succeeded).
+//!
+//! A build killed between 6 and 7 is completed by the next build, which
+//! starts with [`recover_lock`]. Files of banks that did not change are
+//! carried from the previous output into the new generation by hard link
+//! ([`carry_over`]).
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
+use crate::fingerprint::hash_bytes;
+
 /// File inside every output folder studymark created.
 pub const MARKER: &str = ".studymark-output";
 
+/// Every output a build can write; each is a fixed link in the output folder.
+pub const OUTPUTS: [&str; 3] = ["site", "anki", "print"];
+
+const GENERATIONS: &str = ".generations";
+const CURRENT: &str = "current";
+const PENDING_LOCK: &str = "pending.lock";
+const PENDING_BASE: &str = "pending.lock.base";
+
 /// Holds the output folder for one build: a second studymark building
 /// into the same folder (a `serve` and a `build`, say) waits for the lock
-/// instead of sharing the staging folder. Released when dropped.
+/// instead of sharing a generation folder. Released when dropped.
 pub struct OutputLock {
     _file: std::fs::File,
 }
@@ -42,45 +73,263 @@ impl OutputLock {
     }
 }
 
-/// Runs `emit` on a fresh staging folder, then moves each of `outputs`
-/// from it into `output_dir`.
-pub fn write_outputs(output_dir: &Path, outputs: &[&str], emit: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-    for name in outputs {
-        let target = output_dir.join(name);
-        if target.exists() && !target.join(MARKER).is_file() {
-            bail!("refusing to replace {}: studymark did not create it", target.display());
-        }
-    }
-    let staging = output_dir.join(".staging");
-    remove_if_exists(&staging)?;
-    std::fs::create_dir_all(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
-    if let Err(err) = emit(&staging) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(err);
-    }
-    for name in outputs {
-        swap_in(&staging.join(name), &output_dir.join(name))?;
-    }
-    std::fs::remove_dir_all(&staging).with_context(|| format!("cannot remove {}", staging.display()))
+/// A new lock to write together with the outputs.
+pub struct LockWrite<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
 }
 
-/// Replaces `target` with `fresh` in two renames, so readers see either
-/// the old or the new folder.
-fn swap_in(fresh: &Path, target: &Path) -> Result<()> {
-    std::fs::create_dir_all(fresh)?;
-    std::fs::write(fresh.join(MARKER), b"created by studymark; replaced on every build\n")?;
-    let old: PathBuf =
-        target.with_file_name(format!(".old-{}", target.file_name().unwrap_or_default().to_string_lossy()));
-    remove_if_exists(&old)?;
-    if target.exists() {
-        std::fs::rename(target, &old).with_context(|| format!("cannot move {}", target.display()))?;
+/// What one build writes into `output_dir`.
+pub struct Swap<'a> {
+    pub output_dir: &'a Path,
+    /// The outputs `emit` writes; the others are kept from the current generation.
+    pub built: &'a [&'a str],
+    /// The lock, when the build changed it.
+    pub lock: Option<LockWrite<'a>>,
+    /// Files (caches) that describe the current outputs: removed before the switch.
+    pub stale: &'a [PathBuf],
+}
+
+/// The steps of [`write_outputs`] after emitting, named so that tests can
+/// fail or interrupt each one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Step {
+    Emitted,
+    Completed,
+    LockSaved,
+    Linked,
+    Switched,
+    LockWritten,
+}
+
+/// Runs `emit` on a fresh generation folder and, when it succeeds, makes
+/// that generation the current output together with the lock.
+pub fn write_outputs(swap: Swap, emit: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    write_outputs_stepwise(swap, emit, &mut |_| Ok(()))
+}
+
+/// [`write_outputs`], calling `step` after each step; an error it returns
+/// is a failure of that step.
+pub(crate) fn write_outputs_stepwise(
+    swap: Swap,
+    emit: impl FnOnce(&Path) -> Result<()>,
+    step: &mut dyn FnMut(Step) -> Result<()>,
+) -> Result<()> {
+    let out = swap.output_dir;
+    let generations = out.join(GENERATIONS);
+    let current = current_generation(&generations);
+    let links = OUTPUTS.map(|name| refuse_foreign(out, name)).into_iter().collect::<Result<Vec<_>>>()?;
+    remove_generations_except(&generations, current.as_deref());
+    let fresh = generations.join(next_generation(&generations).to_string());
+    std::fs::create_dir_all(&fresh).with_context(|| format!("cannot create {}", fresh.display()))?;
+    let prepared = emit(&fresh).and_then(|()| step(Step::Emitted)).and_then(|()| {
+        complete_generation(&fresh, current.as_deref().map(|c| generations.join(c)), swap.built)?;
+        step(Step::Completed)?;
+        if let Some(lock) = &swap.lock {
+            save_pending_lock(&fresh, lock)?;
+        }
+        step(Step::LockSaved)?;
+        for file in swap.stale {
+            remove_file_if_exists(file)?;
+        }
+        for (name, link) in OUTPUTS.iter().zip(&links) {
+            if fresh.join(name).is_dir() {
+                make_fixed_link(out, name, *link)?;
+            }
+        }
+        step(Step::Linked)
+    });
+    if let Err(err) = prepared {
+        let _ = std::fs::remove_dir_all(&fresh);
+        return Err(err);
     }
-    std::fs::rename(fresh, target).with_context(|| format!("cannot move {} into place", target.display()))?;
-    remove_if_exists(&old)
+    switch_current(&generations, &fresh)?;
+    step(Step::Switched)?;
+    if let Some(lock) = &swap.lock {
+        write_lock(lock.path, lock.text)?;
+        remove_pending_lock(&fresh)?;
+    }
+    step(Step::LockWritten)?;
+    remove_generations_except(&generations, fresh.file_name().and_then(|n| n.to_str()));
+    Ok(())
+}
+
+/// Finishes the write of a build killed after it switched the outputs but
+/// before it wrote the lock: writes the pending lock, unless the project's
+/// lock changed since that build read it. Call it before reading the lock.
+pub fn recover_lock(output_dir: &Path, lock_path: &Path) -> Result<()> {
+    let generations = output_dir.join(GENERATIONS);
+    let Some(current) = current_generation(&generations) else { return Ok(()) };
+    let generation = generations.join(current);
+    let (Ok(text), Ok(base)) = (
+        std::fs::read_to_string(generation.join(PENDING_LOCK)),
+        std::fs::read_to_string(generation.join(PENDING_BASE)),
+    ) else {
+        return remove_pending_lock(&generation);
+    };
+    if hash_bytes(&std::fs::read(lock_path).unwrap_or_default()) == base {
+        write_lock(lock_path, &text)?;
+    }
+    remove_pending_lock(&generation)
+}
+
+/// Writes the lock through a temporary file, so a crash never leaves half
+/// a lock behind.
+fn write_lock(path: &Path, text: &str) -> Result<()> {
+    let temporary = path.with_extension("lock.tmp");
+    std::fs::write(&temporary, text).with_context(|| format!("cannot write {}", temporary.display()))?;
+    std::fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// How `output/<name>` is now.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Existing {
+    Missing,
+    FixedLink,
+    /// A folder an earlier studymark swapped in whole (it holds [`MARKER`]).
+    MarkedFolder,
+}
+
+fn fixed_target(name: &str) -> PathBuf {
+    Path::new(GENERATIONS).join(CURRENT).join(name)
+}
+
+fn refuse_foreign(out: &Path, name: &str) -> Result<Existing> {
+    let path = out.join(name);
+    let Ok(meta) = std::fs::symlink_metadata(&path) else { return Ok(Existing::Missing) };
+    if meta.file_type().is_symlink() && std::fs::read_link(&path).ok() == Some(fixed_target(name)) {
+        return Ok(Existing::FixedLink);
+    }
+    if meta.is_dir() && path.join(MARKER).is_file() {
+        return Ok(Existing::MarkedFolder);
+    }
+    bail!("refusing to replace {}: studymark did not create it", path.display())
+}
+
+fn make_fixed_link(out: &Path, name: &str, existing: Existing) -> Result<()> {
+    let path = out.join(name);
+    match existing {
+        Existing::FixedLink => return Ok(()),
+        // Once, on the first build after an upgrade: the old folder goes
+        // where older generations go.
+        Existing::MarkedFolder => {
+            let parked = out.join(GENERATIONS).join(format!("old-{name}"));
+            let _ = std::fs::remove_dir_all(&parked);
+            std::fs::rename(&path, &parked).with_context(|| format!("cannot move {}", path.display()))?;
+        }
+        Existing::Missing => {}
+    }
+    std::os::unix::fs::symlink(fixed_target(name), &path).with_context(|| format!("cannot create {}", path.display()))
+}
+
+fn current_generation(generations: &Path) -> Option<String> {
+    let target = std::fs::read_link(generations.join(CURRENT)).ok()?;
+    target.to_str().map(str::to_string)
+}
+
+/// One more than the highest generation on disk, so a folder that could
+/// not be removed is never reused.
+fn next_generation(generations: &Path) -> u64 {
+    let numbers = std::fs::read_dir(generations).into_iter().flatten().flatten();
+    let highest = numbers.filter_map(|entry| entry.file_name().to_str()?.parse::<u64>().ok()).max();
+    highest.map_or(1, |n| n + 1)
+}
+
+/// Removes every generation folder but `keep` (best effort: what cannot be
+/// removed now is tried again by the next build).
+fn remove_generations_except(generations: &Path, keep: Option<&str>) {
+    for entry in std::fs::read_dir(generations).into_iter().flatten().flatten() {
+        let name = entry.file_name();
+        if name == CURRENT || Some(name.to_string_lossy().as_ref()) == keep {
+            continue;
+        }
+        let path = entry.path();
+        let _ = match entry.file_type().is_ok_and(|t| t.is_dir()) {
+            true => std::fs::remove_dir_all(&path),
+            false => std::fs::remove_file(&path),
+        };
+    }
+}
+
+/// Removes the emitters' scratch folders from `fresh`, marks the outputs
+/// written into it and links in, from `previous`, the outputs this build
+/// did not write.
+fn complete_generation(fresh: &Path, previous: Option<PathBuf>, built: &[&str]) -> Result<()> {
+    for entry in std::fs::read_dir(fresh).with_context(|| format!("cannot read {}", fresh.display()))?.flatten() {
+        if !OUTPUTS.iter().any(|name| entry.file_name() == *name) {
+            std::fs::remove_dir_all(entry.path())
+                .with_context(|| format!("cannot remove {}", entry.path().display()))?;
+        }
+    }
+    for name in OUTPUTS {
+        let folder = fresh.join(name);
+        if built.contains(&name) {
+            std::fs::create_dir_all(&folder).with_context(|| format!("cannot create {}", folder.display()))?;
+        } else if let Some(kept) = previous.as_ref().map(|p| p.join(name)).filter(|p| p.is_dir()) {
+            link_tree(&kept, &folder)?;
+        } else {
+            continue;
+        }
+        std::fs::write(folder.join(MARKER), b"created by studymark; replaced on every build\n")
+            .with_context(|| format!("cannot write {}", folder.display()))?;
+    }
+    Ok(())
+}
+
+/// Recreates the folder `from` at `to` with hard links (copies where the
+/// file system refuses them).
+fn link_tree(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))? {
+        let entry = entry?;
+        let (source, target) = (entry.path(), to.join(entry.file_name()));
+        if entry.file_type()?.is_dir() {
+            link_tree(&source, &target)?;
+        } else if std::fs::hard_link(&source, &target).is_err() {
+            std::fs::copy(&source, &target).with_context(|| format!("cannot copy {}", source.display()))?;
+        }
+    }
+    Ok(())
+}
+
+fn save_pending_lock(generation: &Path, lock: &LockWrite) -> Result<()> {
+    let base = hash_bytes(&std::fs::read(lock.path).unwrap_or_default());
+    std::fs::write(generation.join(PENDING_LOCK), lock.text).context("cannot save the new lock")?;
+    std::fs::write(generation.join(PENDING_BASE), base).context("cannot save the new lock")
+}
+
+fn remove_pending_lock(generation: &Path) -> Result<()> {
+    remove_file_if_exists(&generation.join(PENDING_LOCK))?;
+    remove_file_if_exists(&generation.join(PENDING_BASE))
+}
+
+/// The commit point: `current` is replaced by a rename, which the file
+/// system does whole or not at all.
+fn switch_current(generations: &Path, fresh: &Path) -> Result<()> {
+    let name = fresh.file_name().context("generation folder has no name")?;
+    let temporary = generations.join("current.tmp");
+    remove_file_if_exists(&temporary)?;
+    std::os::unix::fs::symlink(name, &temporary).with_context(|| format!("cannot create {}", temporary.display()))?;
+    std::fs::rename(&temporary, generations.join(CURRENT))
+        .with_context(|| format!("cannot switch {} to the new outputs", generations.display()))?;
+    // Make the switch durable before the lock is written.
+    if let Ok(folder) = std::fs::File::open(generations) {
+        let _ = folder.sync_all();
+    }
+    Ok(())
+}
+
+fn remove_file_if_exists(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+            Err(err).with_context(|| format!("cannot remove {}", path.display()))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Links `files` (relative paths) of the previous `output` folder into the
-/// staging folder `fresh`, for banks that did not change. Hard links cost
+/// new generation's `fresh`, for banks that did not change. Hard links cost
 /// no copy and leave the old folder intact until the swap; a file already
 /// in `fresh` (an image another bank wrote) is kept.
 pub fn carry_over(output: &Path, fresh: &Path, files: &[String]) -> Result<()> {
@@ -99,45 +348,173 @@ pub fn carry_over(output: &Path, fresh: &Path, files: &[String]) -> Result<()> {
     Ok(())
 }
 
-fn remove_if_exists(path: &Path) -> Result<()> {
-    if path.exists() {
-        std::fs::remove_dir_all(path).with_context(|| format!("cannot remove {}", path.display()))?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+
     use super::*;
 
-    #[test]
-    fn failed_emit_leaves_previous_output() {
-        let dir = tempfile::tempdir().unwrap();
-        write_outputs(dir.path(), &["site"], |s| Ok(std::fs::create_dir_all(s.join("site"))?)).unwrap();
-        std::fs::write(dir.path().join("site/page.html"), b"old").unwrap();
-        let failed = write_outputs(dir.path(), &["site"], |s| {
-            std::fs::create_dir_all(s.join("site"))?;
-            std::fs::write(s.join("site/page.html"), b"new")?;
-            bail!("emitter failed")
-        });
-        assert!(failed.is_err());
-        assert_eq!(std::fs::read(dir.path().join("site/page.html")).unwrap(), b"old");
-        assert!(!dir.path().join(".staging").exists());
-        write_outputs(dir.path(), &["site"], |s| {
-            std::fs::create_dir_all(s.join("site"))?;
-            Ok(std::fs::write(s.join("site/page.html"), b"new")?)
-        })
-        .unwrap();
-        assert_eq!(std::fs::read(dir.path().join("site/page.html")).unwrap(), b"new");
+    const STEPS: [Step; 6] =
+        [Step::Emitted, Step::Completed, Step::LockSaved, Step::Linked, Step::Switched, Step::LockWritten];
+
+    /// Builds `built` with `page.html` holding `text` and the lock `text-lock`.
+    fn build_stepwise(dir: &Path, built: &[&str], text: &str, step: &mut dyn FnMut(Step) -> Result<()>) -> Result<()> {
+        let lock_path = dir.join("studymark.lock");
+        let lock_text = format!("{text}-lock");
+        let out = dir.join("output");
+        let swap = Swap {
+            output_dir: &out,
+            built,
+            lock: Some(LockWrite { path: &lock_path, text: &lock_text }),
+            stale: &[out.join("stale.json")],
+        };
+        let emit = |generation: &Path| {
+            std::fs::create_dir_all(generation.join(".scratch"))?;
+            for name in built {
+                std::fs::create_dir_all(generation.join(name))?;
+                std::fs::write(generation.join(name).join("page.html"), text)?;
+            }
+            Ok(())
+        };
+        write_outputs_stepwise(swap, emit, step)
+    }
+
+    fn build(dir: &Path, built: &[&str], text: &str) -> Result<()> {
+        build_stepwise(dir, built, text, &mut |_| Ok(()))
+    }
+
+    /// What a reader sees: each output's page and the lock.
+    fn seen(dir: &Path) -> Vec<String> {
+        let read = |path: PathBuf| std::fs::read_to_string(path).unwrap_or_else(|_| "missing".into());
+        let mut seen: Vec<String> =
+            OUTPUTS.iter().map(|name| read(dir.join("output").join(name).join("page.html"))).collect();
+        seen.push(read(dir.join("studymark.lock")));
+        seen
+    }
+
+    fn whole(text: &str) -> Vec<String> {
+        vec![text.into(), text.into(), text.into(), format!("{text}-lock")]
+    }
+
+    fn generation_folders(dir: &Path) -> usize {
+        let entries = std::fs::read_dir(dir.join("output").join(GENERATIONS)).unwrap().flatten();
+        entries.filter(|e| e.file_name().to_str().is_some_and(|n| n.parse::<u64>().is_ok())).count()
     }
 
     #[test]
-    fn folders_not_created_by_studymark_are_never_replaced() {
+    fn a_failed_emit_leaves_the_previous_output() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("site")).unwrap();
-        std::fs::write(dir.path().join("site/mine.txt"), b"user data").unwrap();
-        let result = write_outputs(dir.path(), &["site"], |s| Ok(std::fs::create_dir_all(s.join("site"))?));
+        build(dir.path(), &OUTPUTS, "old").unwrap();
+        build(dir.path(), &OUTPUTS, "new").unwrap();
+        assert_eq!(seen(dir.path()), whole("new"));
+        let emit_fails = write_outputs(
+            Swap { output_dir: &dir.path().join("output"), built: &["site"], lock: None, stale: &[] },
+            |generation| {
+                std::fs::create_dir_all(generation.join("site"))?;
+                std::fs::write(generation.join("site/page.html"), "newer")?;
+                bail!("emitter failed")
+            },
+        );
+        assert!(emit_fails.is_err());
+        assert_eq!(seen(dir.path()), whole("new"));
+        assert_eq!(generation_folders(dir.path()), 1);
+    }
+
+    /// A build that fails at any step, or is killed there (a panic stops
+    /// it as abruptly), leaves all the old outputs and lock or, once the
+    /// next build has recovered, all the new ones; never a mix.
+    #[test]
+    fn every_step_failed_or_interrupted_leaves_old_or_new_whole() {
+        for at in STEPS {
+            for killed in [false, true] {
+                let dir = tempfile::tempdir().unwrap();
+                build(dir.path(), &OUTPUTS, "old").unwrap();
+                std::fs::write(dir.path().join("output/stale.json"), "{}").unwrap();
+                let mut step = |step: Step| match (step == at, killed) {
+                    (true, true) => panic!("killed at {step:?}"),
+                    (true, false) => bail!("failed at {step:?}"),
+                    _ => Ok(()),
+                };
+                let result = catch_unwind(AssertUnwindSafe(|| build_stepwise(dir.path(), &OUTPUTS, "new", &mut step)));
+                assert!(!matches!(result, Ok(Ok(()))), "{at:?} killed={killed}");
+                recover_lock(&dir.path().join("output"), &dir.path().join("studymark.lock")).unwrap();
+                let after = seen(dir.path());
+                let switched = STEPS.iter().position(|&s| s == at) >= STEPS.iter().position(|&s| s == Step::Switched);
+                assert_eq!(after, whole(if switched { "new" } else { "old" }), "{at:?} killed={killed}");
+                let stale_kept = dir.path().join("output/stale.json").exists();
+                assert!(!switched || !stale_kept, "caches of the old outputs outlive them ({at:?})");
+                build(dir.path(), &OUTPUTS, "next").unwrap();
+                assert_eq!(seen(dir.path()), whole("next"), "{at:?} killed={killed}");
+                assert_eq!(generation_folders(dir.path()), 1, "{at:?} killed={killed}");
+            }
+        }
+    }
+
+    #[test]
+    fn recovery_never_overwrites_a_lock_changed_since() {
+        let dir = tempfile::tempdir().unwrap();
+        build(dir.path(), &OUTPUTS, "old").unwrap();
+        let mut kill = |step: Step| if step == Step::Switched { panic!("killed") } else { Ok(()) };
+        let _ = catch_unwind(AssertUnwindSafe(|| build_stepwise(dir.path(), &OUTPUTS, "new", &mut kill)));
+        std::fs::write(dir.path().join("studymark.lock"), "checked out by the user").unwrap();
+        recover_lock(&dir.path().join("output"), &dir.path().join("studymark.lock")).unwrap();
+        assert_eq!(std::fs::read_to_string(dir.path().join("studymark.lock")).unwrap(), "checked out by the user");
+        recover_lock(&dir.path().join("output"), &dir.path().join("studymark.lock")).unwrap();
+        assert_eq!(std::fs::read_to_string(dir.path().join("studymark.lock")).unwrap(), "checked out by the user");
+    }
+
+    #[test]
+    fn outputs_not_built_are_kept_in_the_new_generation() {
+        let dir = tempfile::tempdir().unwrap();
+        build(dir.path(), &OUTPUTS, "old").unwrap();
+        build(dir.path(), &["site"], "new").unwrap();
+        assert_eq!(seen(dir.path()), ["new", "old", "old", "new-lock"]);
+        assert!(dir.path().join("output/anki").join(MARKER).is_file());
+        assert_eq!(generation_folders(dir.path()), 1);
+        assert!(!dir.path().join("output/.generations/current/.scratch").exists());
+    }
+
+    #[test]
+    fn folders_of_an_earlier_studymark_become_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("output/site");
+        std::fs::create_dir_all(&site).unwrap();
+        std::fs::write(site.join(MARKER), "").unwrap();
+        std::fs::write(site.join("page.html"), "old").unwrap();
+        build(dir.path(), &OUTPUTS, "new").unwrap();
+        assert!(std::fs::symlink_metadata(&site).unwrap().file_type().is_symlink());
+        assert_eq!(seen(dir.path()), whole("new"));
+    }
+
+    #[test]
+    fn what_studymark_did_not_create_is_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("output/site")).unwrap();
+        std::fs::write(dir.path().join("output/site/mine.txt"), b"user data").unwrap();
+        let result = build(dir.path(), &OUTPUTS, "new");
         assert!(result.unwrap_err().to_string().contains("did not create it"));
-        assert!(dir.path().join("site/mine.txt").exists());
+        assert!(dir.path().join("output/site/mine.txt").exists());
+        assert!(!dir.path().join("output/anki").exists(), "nothing is written when one output is refused");
+
+        let other = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(other.path().join("output")).unwrap();
+        std::os::unix::fs::symlink(dir.path(), other.path().join("output/print")).unwrap();
+        let result = build(other.path(), &OUTPUTS, "new");
+        assert!(result.unwrap_err().to_string().contains("did not create it"));
+    }
+
+    #[test]
+    fn an_old_generation_that_cannot_be_removed_does_not_fail_the_build() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        build(dir.path(), &OUTPUTS, "old").unwrap();
+        let old = std::fs::canonicalize(dir.path().join("output/site")).unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o555)).unwrap();
+        build(dir.path(), &OUTPUTS, "new").unwrap();
+        assert_eq!(seen(dir.path()), whole("new"));
+        build(dir.path(), &OUTPUTS, "next").unwrap();
+        assert_eq!(seen(dir.path()), whole("next"));
+        // Where the removal failed (not as root), let the tempdir go.
+        let _ = std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o755));
     }
 }

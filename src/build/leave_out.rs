@@ -4,7 +4,9 @@
 //! are built, so one unreadable question never hides a whole site. Front
 //! matter that does not parse leaves its whole bank out: its id, deck and
 //! style are unknown, and building it under the defaults would give its
-//! Anki notes other ids until it is fixed. `--strict` writes nothing when
+//! Anki notes other ids until it is fixed. A `duplicate-id` error leaves
+//! nothing out: the question already has a derived id of its own, and
+//! leaving it out would lose its card. `--strict` writes nothing when
 //! there is an error.
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
@@ -31,7 +33,8 @@ fn leave_out(bank: &mut Bank, errors: &[&Diagnostic]) -> usize {
         bank.topics.iter_mut().for_each(|topic| topic.questions.clear());
         return before;
     }
-    let offsets: Vec<usize> = errors.iter().filter_map(|d| d.span.map(|s| s.start)).collect();
+    let offsets: Vec<usize> =
+        errors.iter().filter(|d| d.code != Code::DuplicateId).filter_map(|d| d.span.map(|s| s.start)).collect();
     for topic in &mut bank.topics {
         topic.questions.retain(|q| !offsets.iter().any(|&at| q.span.range().contains(&at) || at == q.span.start));
     }
@@ -80,6 +83,14 @@ mod tests {
         assert!(compiled.checked[0].diagnostics.iter().any(|d| d.code == Code::EmptyAnswer));
         assert_eq!(leave_out_failed_questions(&mut compiled), 0);
         assert_eq!(prompts(&compiled).len(), 2);
+    }
+
+    #[test]
+    fn a_duplicate_id_leaves_nothing_out() {
+        let mut compiled = compiled("? First?\n\n<!-- id: x -->\n\nA.\n\n? Second?\n\n<!-- id: x -->\n\nB.\n");
+        assert!(compiled.checked[0].diagnostics.iter().any(|d| d.code == Code::DuplicateId));
+        assert_eq!(leave_out_failed_questions(&mut compiled), 0);
+        assert_eq!(prompts(&compiled), ["First?", "Second?"]);
     }
 
     #[test]

@@ -7,24 +7,25 @@
 //! 3. give reworded questions their old ids and update `studymark.lock`
 //!    ([`crate::lock`]); then leave out the questions errors point into
 //!    ([`leave_out`]): their ids stay in the lock;
-//! 4. in a staging folder ([`crate::write`]): write each output's shared
-//!    files; render and emit the banks that changed, in parallel, each
-//!    bank once for all outputs; carry the other banks' files over from
-//!    the previous output; swap the staging folder into place;
+//! 4. in a new generation folder ([`crate::write`]): write each output's
+//!    shared files; render and emit the banks that changed, in parallel,
+//!    each bank once for all outputs; carry the other banks' files over
+//!    from the previous output; make the generation current and write the
+//!    lock with it, in one step;
 //! 5. save the caches and the new fingerprints.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rayon::prelude::*;
 
 use crate::diagnostic::Severity;
 use crate::emit::anki::{anki_css, note_type_hashes};
 use crate::emit::print::pdf::{find_browser, missing_browser};
 use crate::emit::EmitInput;
-use crate::fingerprint::{hash_bytes, output_key, shared_key, Fingerprints, SourceRecord};
+use crate::fingerprint::{hash_bytes, output_key, shared_key, Fingerprints, SourceRecord, FINGERPRINTS_FILE};
 use crate::load::{load_banks, Project};
 use crate::lock::{update_lock, Lock, LOCK_FILE};
 use crate::model::Bank;
@@ -32,7 +33,7 @@ use crate::progress::Progress;
 use crate::render::cache::RenderCache;
 use crate::render::math::KatexMemo;
 use crate::theme::Theme;
-use crate::write::{write_outputs, OutputLock};
+use crate::write::{recover_lock, write_outputs, LockWrite, OutputLock, Swap};
 use crate::{compile_loaded, Checked, Compiled};
 
 mod emit_job;
@@ -92,6 +93,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
     let _lock = OutputLock::acquire(&out)?;
     let loaded = load_banks(&project.bank_roots(&options.paths))?;
     let lock_path = project.root.join(LOCK_FILE);
+    recover_lock(&out, &lock_path)?;
     let lock_bytes = std::fs::read(&lock_path).unwrap_or_default();
     let shared = shared_key(project);
     let keys = outputs.keys(&shared, options);
@@ -172,8 +174,15 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
         progress: &options.progress,
     };
     let mut emitted = None;
-    write_outputs(&out, &outputs.names(), |staging| {
-        emitted = Some(job.emit(staging)?);
+    let new_lock = (previous.as_ref() != Some(&lock)).then(|| lock.to_toml());
+    let swap = Swap {
+        output_dir: &out,
+        built: &outputs.names(),
+        lock: new_lock.as_deref().map(|text| LockWrite { path: &lock_path, text }),
+        stale: &[out.join(FINGERPRINTS_FILE)],
+    };
+    write_outputs(swap, |generation| {
+        emitted = Some(job.emit(generation)?);
         Ok(())
     })?;
     let emitted = emitted.expect("emit ran");
@@ -181,10 +190,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
 
     let started = Instant::now();
     // The next build hashes the lock as it is on disk.
-    let lock_bytes = match previous.as_ref() != Some(&lock) {
-        true => write_lock(&lock_path, &lock.to_toml())?.into_bytes(),
-        false => lock_bytes,
-    };
+    let lock_bytes = new_lock.map_or(lock_bytes, String::into_bytes);
     save_caches(&job, &emitted, &compiled, &checks, &hash_bytes(&lock_bytes))?;
     timings.push(("save caches", started.elapsed()));
     let (rendered, cached) = (emitted.rendered, emitted.cached);
@@ -325,13 +331,4 @@ fn remove_stale_render_caches(out: &Path, banks: &[Bank]) {
 
 fn now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
-}
-
-/// Writes the lock through a temporary file, so a crash never leaves half
-/// a lock behind; returns what it wrote.
-fn write_lock(path: &Path, text: &str) -> Result<String> {
-    let temporary = path.with_extension("lock.tmp");
-    std::fs::write(&temporary, text).with_context(|| format!("cannot write {}", temporary.display()))?;
-    std::fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(text.to_string())
 }

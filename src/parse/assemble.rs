@@ -8,7 +8,9 @@
 //! 4. answer phase: the first paragraph(s) are the answer, the rest are
 //!    details;
 //! 5. kind (multiple choice with its key, cloze, open), difficulty, tags,
-//!    id, slug and number.
+//!    slug and number;
+//! 6. once the whole bank is read, [`Assembler::assign_ids`] gives every
+//!    question an id unique in the bank ([`Identities`]).
 
 use std::collections::{HashMap, HashSet};
 
@@ -30,9 +32,11 @@ pub struct Assembler<'a> {
     bank_tags: Vec<String>,
     default_language: Option<String>,
     diagnostics: &'a mut Vec<Diagnostic>,
-    /// Normalized prompt → line of its first occurrence.
-    prompts: HashMap<String, usize>,
+    /// Normalized prompt and what tells it apart → line of its first
+    /// occurrence.
+    prompts: HashMap<(String, String), usize>,
     slugs: HashSet<String>,
+    identities: Identities,
     count: u32,
 }
 
@@ -46,6 +50,8 @@ struct Parts {
     details: Vec<Block>,
     tags: Vec<String>,
     explicit_id: Option<String>,
+    /// Where the `<!-- id: ... -->` comment is, when it is in the body.
+    explicit_id_at: Option<std::ops::Range<usize>>,
 }
 
 impl<'a> Assembler<'a> {
@@ -58,6 +64,7 @@ impl<'a> Assembler<'a> {
             diagnostics,
             prompts: HashMap::new(),
             slugs: HashSet::new(),
+            identities: Identities::default(),
             count: 0,
         }
     }
@@ -106,10 +113,19 @@ impl<'a> Assembler<'a> {
             .unwrap_or(draft.prompt.end)
             .max(start);
         let span = self.file.span(start..end);
-        self.check_prompt(&prompt_text, &parts, span, draft.inferred);
-        let normalized = normalize_prompt(&prompt_text);
+        let apart = distinguisher(&parts.context, &parts.choices, text);
+        self.check_prompt(&prompt_text, &apart, &parts, span, draft.inferred);
+        let explicit_span = parts.explicit_id_at.clone().map_or(span, |range| self.file.span(range));
+        self.identities.push(Identity {
+            prompt: normalize_prompt(&prompt_text),
+            apart,
+            explicit: parts.explicit_id.clone().map(|id| (id, explicit_span)),
+            line: span.line,
+        });
         Question {
-            id: parts.explicit_id.clone().unwrap_or_else(|| question_id(&self.bank_id, &normalized)),
+            // Set by `assign_ids` once every question of the bank is known.
+            id: String::new(),
+            explicit_id: false,
             number: draft.number.unwrap_or(self.count),
             slug: self.unique_slug(&prompt_text),
             context: self.rich(&parts.context),
@@ -132,7 +148,10 @@ impl<'a> Assembler<'a> {
                 if let Some(id) =
                     (block.kind == BlockKind::Html).then(|| id_comment(&text[block.range.clone()])).flatten()
                 {
-                    parts.explicit_id.get_or_insert(id);
+                    if parts.explicit_id.is_none() {
+                        parts.explicit_id = Some(id);
+                        parts.explicit_id_at = Some(block.range.clone());
+                    }
                     return false;
                 }
                 if let Some(tags) = tags_line(block) {
@@ -187,7 +206,21 @@ impl<'a> Assembler<'a> {
         }
     }
 
-    fn check_prompt(&mut self, prompt_text: &str, parts: &Parts, span: crate::source::Span, inferred: bool) {
+    /// Gives the questions assembled so far (`questions`, in the order
+    /// they were assembled) their ids; see [`Identities::assign`].
+    pub fn assign_ids<'q>(&mut self, questions: impl Iterator<Item = &'q mut Question>) {
+        let identities = std::mem::take(&mut self.identities);
+        identities.assign(&self.bank_id, self.file, questions, self.diagnostics);
+    }
+
+    fn check_prompt(
+        &mut self,
+        prompt_text: &str,
+        apart: &str,
+        parts: &Parts,
+        span: crate::source::Span,
+        inferred: bool,
+    ) {
         let file = self.file;
         if prompt_text.trim().is_empty() {
             self.diagnostics.push(Diagnostic::new(
@@ -201,8 +234,10 @@ impl<'a> Assembler<'a> {
         if parts.answer.is_empty() && parts.details.is_empty() {
             self.diagnostics.push(Diagnostic::new(Code::EmptyAnswer, file, Some(span), "question has no answer"));
         }
-        let normalized = normalize_prompt(prompt_text);
-        if let Some(first_line) = self.prompts.get(&normalized) {
+        // Only true duplicates: "What's the output?" with other code is
+        // another question.
+        let key = (normalize_prompt(prompt_text), apart.to_string());
+        if let Some(first_line) = self.prompts.get(&key) {
             self.diagnostics.push(
                 Diagnostic::new(
                     Code::DuplicateQuestion,
@@ -212,8 +247,8 @@ impl<'a> Assembler<'a> {
                 )
                 .with_note(format!("first asked on line {first_line}")),
             );
-        } else if !inferred || !normalized.is_empty() {
-            self.prompts.insert(normalized, span.line);
+        } else if !inferred || !key.0.is_empty() {
+            self.prompts.insert(key, span.line);
         }
     }
 
@@ -336,10 +371,117 @@ fn has_cloze(markdown: &str) -> bool {
     })
 }
 
-/// Stable id from the bank id and the normalized prompt: editing the answer
+/// What tells questions with one prompt apart: the prompt code and lead-in
+/// (whitespace collapsed, operators kept: `1+2` is not `1-2`) and the
+/// options.
+fn distinguisher(context: &[Block], choices: &[Block], text: &str) -> String {
+    let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut apart = String::new();
+    for block in context {
+        apart.push('\u{2}');
+        apart.push_str(&collapse(&text[block.range.clone()]));
+    }
+    for choice in choices {
+        apart.push('\u{1}');
+        apart.push_str(&collapse(&text[choice.range.clone()]));
+    }
+    apart
+}
+
+/// What one question contributes to its id.
+struct Identity {
+    /// The normalized prompt.
+    prompt: String,
+    /// See [`distinguisher`].
+    apart: String,
+    /// The author's `<!-- id: ... -->` and where it is.
+    explicit: Option<(String, crate::source::Span)>,
+    line: usize,
+}
+
+/// The ids of one bank's questions, unique in the bank. In order:
+/// 1. explicit ids, in file order; the second of two identical ones is a
+///    `duplicate-id` error and the question gets a derived id instead, so
+///    no card is lost;
+/// 2. derived ids, in file order: a hash of the prompt when no other
+///    question of the bank has that prompt (so ids of ordinary questions
+///    never depend on the others), else of the prompt and what tells it
+///    apart ([`distinguisher`]); true duplicates (same prompt, code and
+///    options) take their position among them: `-2`, `-3`.
+#[derive(Default)]
+struct Identities {
+    questions: Vec<Identity>,
+}
+
+impl Identities {
+    fn push(&mut self, identity: Identity) {
+        self.questions.push(identity);
+    }
+
+    fn assign<'q>(
+        self,
+        bank_id: &str,
+        file: &SourceFile,
+        questions: impl Iterator<Item = &'q mut Question>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let mut prompt_counts: HashMap<&str, usize> = HashMap::new();
+        for identity in &self.questions {
+            *prompt_counts.entry(identity.prompt.as_str()).or_default() += 1;
+        }
+        // Explicit ids first, so a derived id never takes one.
+        let mut taken: HashMap<String, usize> = HashMap::new();
+        let mut explicit: Vec<Option<String>> = Vec::with_capacity(self.questions.len());
+        for identity in &self.questions {
+            let Some((id, span)) = &identity.explicit else {
+                explicit.push(None);
+                continue;
+            };
+            if let Some(first_line) = taken.get(id) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::DuplicateId,
+                        file,
+                        Some(*span),
+                        format!("id `{id}` is already the id of another question in this bank"),
+                    )
+                    .with_note(format!(
+                        "first given on line {first_line}; this question gets a derived id until the ids differ"
+                    )),
+                );
+                explicit.push(None);
+            } else {
+                taken.insert(id.clone(), span.line);
+                explicit.push(Some(id.clone()));
+            }
+        }
+        for ((identity, question), explicit) in self.questions.iter().zip(questions).zip(explicit) {
+            if let Some(id) = explicit {
+                question.id = id;
+                question.explicit_id = true;
+                continue;
+            }
+            let base = match prompt_counts.get(identity.prompt.as_str()) {
+                Some(1) => question_id(bank_id, &identity.prompt),
+                _ => question_id(bank_id, &format!("{}\u{0}{}", identity.prompt, identity.apart)),
+            };
+            let mut id = base.clone();
+            let mut n = 2;
+            while taken.contains_key(&id) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            taken.insert(id.clone(), identity.line);
+            question.id = id;
+        }
+    }
+}
+
+/// Stable id from the bank id and the normalized prompt (with what tells
+/// it apart from other questions with that prompt): editing the answer
 /// keeps it.
-fn question_id(bank_id: &str, normalized_prompt: &str) -> String {
-    let digest = Sha256::digest(format!("{bank_id}\u{0}{normalized_prompt}").as_bytes());
+fn question_id(bank_id: &str, identity: &str) -> String {
+    let digest = Sha256::digest(format!("{bank_id}\u{0}{identity}").as_bytes());
     digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
 }
 

@@ -190,6 +190,38 @@ struct BlockBuilder {
     strong_state: StrongState,
     code: Option<CodeRef>,
     link_stack: Vec<LinkRef>,
+    /// Consecutive raw HTML events (an HTML block comes one line per
+    /// event), read for `<img src>` and `<a href>` when the run ends.
+    html: Option<HtmlRun>,
+}
+
+/// Raw HTML text and, per piece (event), where it starts in `text` and
+/// its range in the file.
+#[derive(Default)]
+struct HtmlRun {
+    text: String,
+    pieces: Vec<HtmlPiece>,
+}
+
+struct HtmlPiece {
+    start: usize,
+    file: Range<usize>,
+    /// The event's text is the file's text there (not so in a block quote,
+    /// whose `>` markers are left out): offsets map one to one.
+    verbatim: bool,
+}
+
+impl HtmlRun {
+    /// The file offset of `at` in the run's text; the start or end of its
+    /// piece when the piece is not verbatim.
+    fn to_file(&self, at: usize, end: bool) -> usize {
+        let Some(piece) = self.pieces.iter().rev().find(|p| p.start <= at) else { return 0 };
+        match piece.verbatim {
+            true => piece.file.start + (at - piece.start),
+            false if end => piece.file.end,
+            false => piece.file.start,
+        }
+    }
 }
 
 #[derive(Default, PartialEq)]
@@ -203,6 +235,14 @@ enum StrongState {
 
 impl BlockBuilder {
     fn push(&mut self, text: &str, event: Event, range: Range<usize>) {
+        if let Event::Html(html) | Event::InlineHtml(html) = &event {
+            let run = self.html.get_or_insert_with(HtmlRun::default);
+            let verbatim = text.get(range.clone()) == Some(html.as_ref());
+            run.pieces.push(HtmlPiece { start: run.text.len(), file: range.clone(), verbatim });
+            run.text.push_str(html);
+        } else {
+            self.take_html_links();
+        }
         match event {
             Event::Start(tag) => {
                 if self.depth == 0 {
@@ -224,9 +264,22 @@ impl BlockBuilder {
             }
             Event::Html(_) | Event::InlineHtml(_) if self.depth == 0 => {
                 self.begin(BlockKind::Html, range.clone());
+                self.take_html_links();
                 self.finish(text, range.end);
             }
             other => self.inline(text, other, range),
+        }
+    }
+
+    /// Ends the current HTML run: its image and link URLs become the
+    /// block's links, located in the file through the run's pieces.
+    fn take_html_links(&mut self) {
+        let Some(run) = self.html.take() else { return };
+        let Some(block) = self.current.as_mut() else { return };
+        for url in crate::render::media::html_urls(&run.text) {
+            let start = run.to_file(url.value.start, false);
+            let range = start..run.to_file(url.value.end, true).max(start);
+            block.links.push(LinkRef { url: url.url, image: url.image, range });
         }
     }
 
@@ -481,6 +534,26 @@ mod tests {
 
     fn blocks(text: &str) -> Vec<Block> {
         parse_document(text, 0..text.len())
+    }
+
+    #[test]
+    fn raw_html_images_and_links_are_links_located_in_the_file() {
+        let text = "<div>\n<img\n  src=\"sub/x.png\">\n</div>\n\nText <a href='javascript:x'>j</a>.\n\n\
+                    > <img src=\"q.png\"\n> alt=x>\n\n`<img src=\"code.png\">` <!-- <img src=\"c.png\"> -->\n";
+        let links: Vec<(String, bool, &str)> = blocks(text)
+            .iter()
+            .flat_map(|b| &b.links)
+            .map(|l| (l.url.clone(), l.image, &text[l.range.clone()]))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("sub/x.png".to_string(), true, "sub/x.png"),
+                ("javascript:x".to_string(), false, "javascript:x"),
+                // In a block quote the event text leaves out `>`: the whole tag is pointed at.
+                ("q.png".to_string(), true, "<img src=\"q.png\"\n> alt=x>"),
+            ]
+        );
     }
 
     #[test]

@@ -151,6 +151,7 @@ fn build_topics(bank: &mut Bank, segments: Vec<Segment>, file: &SourceFile, diag
             Segment::Loose(block) => intro.push(block),
         }
     }
+    assembler.assign_ids(topics.iter_mut().flat_map(|t| t.questions.iter_mut()));
     bank.intro = assemble::rich_from_blocks(file, &intro);
     bank.topics = topics;
 }

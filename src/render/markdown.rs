@@ -2,15 +2,16 @@
 //!
 //! In order: parse the fragment with pulldown-cmark; replace each formula
 //! and code block with a placeholder while rendering it (KaTeX, syntect,
-//! through the cache); point images at their content-hashed copies;
-//! render the events to HTML; sanitize that HTML with ammonia (raw HTML in
-//! notes cannot inject script, `javascript:` links are dropped); mark cloze
+//! through the cache); render the events to HTML; sanitize that HTML with
+//! ammonia (raw HTML in notes cannot inject script, `javascript:` links are
+//! dropped); point every image, Markdown or raw `<img>`, at its
+//! content-hashed copy or remove its source ([`super::media`]); mark cloze
 //! deletions; put the trusted math and code HTML back in place of the
 //! placeholders.
 
 use std::sync::OnceLock;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 use super::highlight::{escape, highlight_code, HIGHLIGHTER};
 use super::math::{render_math, KATEX_VERSION};
@@ -63,10 +64,6 @@ pub fn render_markdown(markdown: &str, code: &[CodeBlock], ctx: &RenderContext) 
                 };
                 open_code = Some((label, String::new()));
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest_url = ctx.media.resolve(ctx.bank_dir, &dest_url).map_or(dest_url, CowStr::from);
-                events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
-            }
             other => events.push(other),
         }
     }
@@ -74,6 +71,8 @@ pub fn render_markdown(markdown: &str, code: &[CodeBlock], ctx: &RenderContext) 
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     let clean = sanitizer().clean(&html).to_string();
+    // Markdown and raw HTML images alike, after the sanitizer has dropped unsafe sources.
+    let clean = ctx.media.rewrite_images(clean, ctx.bank_dir);
     restore(&clean, &trusted)
 }
 

@@ -92,7 +92,8 @@ pub fn render_bank(
     katex: &KatexMemo,
     math: MathOutput,
 ) -> RenderedBank {
-    let media = MediaResolver::new(content_dir);
+    // The folder validation checked the bank's images against.
+    let media = MediaResolver::new(&crate::load::content_root_of(&bank.source_path, content_dir));
     let bank_dir = bank.source_path.parent().unwrap_or(Path::new(""));
     let mut ctx = RenderContext::new(cache, &media, katex, bank_dir, &config.math.macros);
     ctx.math = math;

@@ -1,10 +1,12 @@
 //! Structure checks on the parsed model: unterminated and split code
-//! fences, images and local links that point at nothing.
+//! fences; images and local links (Markdown or raw HTML) that point at
+//! nothing, leave the content folder, or use a scheme the outputs remove.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{CodeBlock, LanguageSource, Rich};
+use crate::render::media::{self, Located, UrlKind};
 use crate::source::SourceFile;
 
 pub fn check_structure(
@@ -64,6 +66,9 @@ fn fence_line(file: &SourceFile, block: &CodeBlock) -> crate::source::Span {
     file.span(start..end.min(block.span.end).max(start))
 }
 
+/// An image or link, checked as the outputs treat it ([`media`]): unsafe
+/// schemes are removed, local paths must lead to a file inside the
+/// content folder, remote URLs are not checked.
 fn check_link(
     file: &SourceFile,
     url: &str,
@@ -71,34 +76,50 @@ fn check_link(
     span: crate::source::Span,
     content_root: &Path,
 ) -> Option<Diagnostic> {
-    let path = url.split(['#', '?']).next().unwrap_or_default();
-    if path.is_empty() || url.contains("://") || url.starts_with("data:") || url.starts_with("mailto:") {
-        return None;
-    }
+    let path = match media::classify_url(url) {
+        UrlKind::Anchor | UrlKind::Remote => return None,
+        UrlKind::Unsafe(scheme) => return Some(unsafe_url(file, url, &scheme, image, span)),
+        UrlKind::Local(path) => path,
+    };
     let base = file.path.parent().unwrap_or(Path::new(""));
     let base = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
-    let target = normalize(&base.join(path));
     let code = if image { Code::MissingImage } else { Code::BrokenLink };
     let what = if image { "image" } else { "link target" };
-    if !target.starts_with(content_root) {
-        return Some(Diagnostic::new(code, file, Some(span), format!("{what} `{url}` is outside the content folder")));
-    }
-    (!target.exists()).then(|| Diagnostic::new(code, file, Some(span), format!("{what} `{url}` not found")))
+    let problem = match media::locate(content_root, &base, &path) {
+        Located::Found(target) if image && !target.is_file() => format!("image `{url}` is a folder, not a file"),
+        Located::Found(_) => return None,
+        Located::Missing => format!("{what} `{url}` not found"),
+        Located::Outside => format!("{what} `{url}` is outside the content folder"),
+        Located::LinkedOutside => {
+            format!("{what} `{url}` is a symbolic link to a file outside the content folder")
+        }
+    };
+    let diagnostic = Diagnostic::new(code, file, Some(span), problem);
+    Some(match image {
+        true => diagnostic.with_note("the outputs show no image here; nothing outside the content folder is copied"),
+        false => diagnostic,
+    })
 }
 
-/// Resolves `.` and `..` without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
+/// `javascript:`, `vbscript:`, `data:` and `file:` URLs: the sanitizer
+/// removes them from every output.
+fn unsafe_url(file: &SourceFile, url: &str, scheme: &str, image: bool, span: crate::source::Span) -> Diagnostic {
+    let shown: String = url.chars().take(60).collect();
+    let shown = if shown.len() < url.len() { format!("{shown}…") } else { shown };
+    let why = match scheme {
+        "file" => "points at a file on the reader's own computer",
+        "data" => "embeds its content in the URL",
+        _ => "can run script",
+    };
+    if image {
+        Diagnostic::new(Code::UnsupportedImage, file, Some(span), format!("image `{shown}` {why}; it is left out"))
+            .with_note("copy the image into the content folder and refer to it by a relative path")
+    } else {
+        Diagnostic::new(
+            Code::UnsafeLink,
+            file,
+            Some(span),
+            format!("link `{shown}` {why}; it is unsafe and removed (its text is kept)"),
+        )
     }
-    out
 }

@@ -5,6 +5,14 @@ runs) and checks what a person would get in Anki, then edits the bank and
 checks that re-imports update exactly the notes that changed and keep their
 review history. Finally renders a few cards in headless Chromium.
 
+Every package a build writes passes the integrity check (`check_integrity`):
+every note has at least one card, GUIDs are unique, re-importing the same
+package into a collection that has it adds 0 notes and 0 cards, and Anki's
+Check Database finds nothing to fix. A bank with repeated prompts
+(tests/fixtures/identity/repeated.md: "What's the output?" four times, one a
+true duplicate) is built, imported, rebuilt with `--locked` after a blank
+line and after one answer edit.
+
 usage: .venv/bin/python tests/anki/check_apkg.py --studymark BIN --repo REPO
            --work TMPDIR --screenshots DIR
 
@@ -77,7 +85,7 @@ R = Report()
 # --- studymark ---------------------------------------------------------------
 
 class Project:
-    def __init__(self, studymark, repo, work, name="project", bank_file=BANK_FILE, bank_id=BANK_ID):
+    def __init__(self, studymark, repo, work, name="project", bank_file=BANK_FILE, bank_id=BANK_ID, source=None):
         self.bin = studymark
         self.work = work
         self.name = name
@@ -87,7 +95,7 @@ class Project:
         self.lock = os.path.join(self.dir, "studymark.lock")
         self.toml = os.path.join(self.dir, "studymark.toml")
         os.makedirs(os.path.dirname(self.bank))
-        shutil.copy(os.path.join(repo, "content", bank_file), self.bank)
+        shutil.copy(source or os.path.join(repo, "content", bank_file), self.bank)
         shutil.copy(os.path.join(repo, "studymark.toml"), self.toml)
         self.builds = 0
 
@@ -107,6 +115,10 @@ class Project:
             R.check(proc.returncode == 0 and os.path.isfile(apkg),
                     f"build ({label}) exits 0 and writes anki/{self.bank_id}.apkg",
                     f"exit {proc.returncode}; files: {sorted(walk(out))[:20]}\n{tail(proc.stderr)}")
+        if proc.returncode == 0:
+            for name in sorted(os.listdir(os.path.join(out, "anki"))):
+                if name.endswith(".apkg"):
+                    check_integrity(os.path.join(out, "anki", name), f"{self.name} {label} {name}", self.work)
         return proc, apkg
 
     def edit(self, old, new):
@@ -186,6 +198,13 @@ class Apkg:
                 for guid, nid, mid, mod, tags, flds in con.execute(
                     "select guid, id, mid, mod, tags, flds from notes")
             }
+            # `notes` above keeps one note per GUID: these see every row.
+            self.duplicate_guids = con.execute(
+                "select guid, count(*) from notes group by guid having count(*) > 1").fetchall()
+            self.cardless = con.execute(
+                "select guid from notes where id not in (select nid from cards)").fetchall()
+            self.note_rows, self.card_rows = con.execute(
+                "select (select count(*) from notes), (select count(*) from cards)").fetchone()
             models, decks = con.execute("select models, decks from col").fetchone()
             self.models = {int(k): v for k, v in json.loads(models).items()}
             self.decks = {v["name"]: int(k) for k, v in json.loads(decks).items()}
@@ -217,6 +236,38 @@ def import_apkg(col, path):
     """Imports with the GUI's default options; returns the import log."""
     req = ImportAnkiPackageRequest(package_path=path, options=ImportAnkiPackageOptions())
     return col.import_anki_package(req).log
+
+
+INTEGRITY_RUNS = [0]
+
+
+def check_integrity(path, label, work):
+    """What every package must pass: every note has at least one card, GUIDs
+    are unique, re-importing it into a collection that already has it adds 0
+    notes and 0 cards, and Check Database finds nothing to fix."""
+    a = Apkg(path)
+    R.check(a.note_rows > 0 and not a.cardless, f"integrity {label}: every note has at least one card",
+            f"{a.note_rows} notes; without a card: {a.cardless}")
+    R.check(not a.duplicate_guids, f"integrity {label}: GUIDs are unique", a.duplicate_guids)
+    INTEGRITY_RUNS[0] += 1
+    col = fresh_collection(work, f"integrity-{INTEGRITY_RUNS[0]:02d}")
+    try:
+        first = log_counts(import_apkg(col, path))
+        imported = (col.note_count(), col.card_count())
+        R.check(first["new"] == a.note_rows and imported == (a.note_rows, a.card_rows),
+                f"integrity {label}: importing gives every note and card of the package",
+                f"import {first}; collection (notes, cards) {imported}; package {(a.note_rows, a.card_rows)}")
+        again = log_counts(import_apkg(col, path))
+        after = (col.note_count(), col.card_count())
+        R.check(again["new"] == 0 and after == imported,
+                f"integrity {label}: re-importing the same package adds 0 notes and 0 cards",
+                f"import {again}; (notes, cards) {imported} -> {after}")
+        problems, ok = col.fix_integrity()
+        R.check(ok and (col.note_count(), col.card_count()) == imported,
+                f"integrity {label}: Check Database finds nothing to fix",
+                f"{problems}\n(notes, cards) {imported} -> {(col.note_count(), col.card_count())}")
+    finally:
+        col.close()
 
 
 def log_counts(log):
@@ -714,6 +765,44 @@ class Scenario:
                     f"{TOUR_ID} question 8, card 2: the front hides c2 only", front2[:300])
         check_media(col, a, TOUR_ID)
 
+    # 2c. a bank with repeated prompts ---------------------------------------
+    def repeated(self):
+        repo = os.path.abspath(self.args.repo)
+        source = os.path.join(repo, "tests/fixtures/identity/repeated.md")
+        p = Project(self.p.bin, repo, self.work, "project-repeated", "repeated.md", "repeated", source=source)
+        q = p.model()
+        ids = [x["id"] for x in q.values()]
+        R.eq(len(q), 7, "repeated.md: studymark model reads 7 questions")
+        R.eq(len(set(ids)), 7, "repeated.md: the ids are unique in the bank (prompt code, options, position)")
+        guid = {n: f"studymark-repeated-{x['id']}" for n, x in q.items()}
+        _, path = p.build("first")
+        a = Apkg(path)
+        R.eq(sorted(a.notes), sorted(guid.values()), "repeated.md: one note per question, GUIDs from the ids")
+        entries = [e for e in p.lock_data().get("question", []) if e.get("bank") == "repeated"]
+        R.check(len(entries) == 7 and len({e["id"] for e in entries}) == 7,
+                "repeated.md: studymark.lock has 7 entries, no two with one id", entries)
+        col = fresh_collection(self.work, "repeated")
+        try:
+            R.eq(log_counts(import_apkg(col, path)), {"new": 7, "updated": 0, "duplicate": 0, "conflicting": 0},
+                 "repeated.md: first import: 7 new notes")
+            R.eq((col.note_count(), col.card_count()), (7, 7), "repeated.md: 7 notes with 7 cards")
+            time.sleep(SLEEP)
+            write(p.bank, read(p.bank) + "\n\n")
+            proc, _ = p.build("blank-line-locked", "--locked", expect_ok=False)
+            R.check(proc.returncode == 0, "repeated.md: build --locked after adding blank lines exits 0",
+                    f"exit {proc.returncode}\n{tail(proc.stderr)}")
+            time.sleep(SLEEP)
+            p.edit("\ncba\n", "\ncba: a step of -1 walks the string backwards\n")
+            _, path = p.build("answer-edited")
+            log = import_apkg(col, path)
+            R.eq(log_counts(log), {"new": 0, "updated": 1, "duplicate": 6, "conflicting": 0},
+                 "repeated.md: import after editing one answer: 0 new, 1 updated")
+            R.eq([guid_of(col, n.id.nid) for n in log.updated], [guid[2]],
+                 "repeated.md: the updated note is the edited question's")
+            R.eq((col.note_count(), col.card_count()), (7, 7), "repeated.md: still 7 notes with 7 cards")
+        finally:
+            col.close()
+
     # 3. re-import -----------------------------------------------------------
     def reimport(self):
         log = import_apkg(self.col, self.apkgs[0][1].path)
@@ -876,6 +965,7 @@ class Scenario:
             return
         R.stage("first import", self.first_import)
         R.stage("topics and cloze (tour/marker.md)", self.tour)
+        R.stage("repeated prompts (tests/fixtures/identity/repeated.md)", self.repeated)
         R.stage("re-import", self.reimport)
         R.stage("review question 7", self.review_q7)
         R.stage("edit question 6's answer", self.edit_answer)

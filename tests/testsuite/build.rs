@@ -113,11 +113,14 @@ fn a_question_with_an_error_is_left_out_and_the_rest_is_built() {
 #[test]
 fn untrusted_html_is_sanitized() {
     let bank =
-        "? Q <script>alert(1)</script>?\n\nA [link](javascript:alert(2)) <img src=x onerror=alert(3)> <sub>2</sub>\n";
+        "? Q <script>alert(1)</script>?\n\nA [link](javascript:alert(2)) <img src=https://example.org/x.png onerror=alert(3)> <sub>2</sub>\n";
     let dir = project(&[("a.md", bank)], "");
-    assert_eq!(studymark(&["build"], dir.path()).0, 0);
+    let (code, stderr) = studymark(&["build"], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("warning[unsafe-link]"), "{stderr}");
     let page = read(dir.path().join("output/site/a.html"));
     let body = &page[page.find("<article").unwrap()..];
+    assert!(body.contains("<img src=\"https://example.org/x.png\">"), "{body}");
     assert!(!body.contains("alert("), "{body}");
     assert!(body.contains("<sub>2</sub>"));
 }

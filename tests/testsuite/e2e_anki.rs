@@ -2,7 +2,11 @@
 //! of the seed bank with this binary, imports the `.apkg` with Anki's own
 //! importer (PyPI `anki`, the code the desktop app runs), edits the bank and
 //! re-imports (updates, kept GUIDs and review history, stable `mod`s,
-//! `--locked`, MathJax mode), then renders cards in headless Chromium.
+//! `--locked`, MathJax mode), builds a bank with repeated prompts
+//! (`tests/fixtures/identity/repeated.md`), then renders cards in headless
+//! Chromium. Every package a build writes passes an integrity check: every
+//! note has a card, GUIDs are unique, re-importing adds 0 notes and 0
+//! cards, Anki's Check Database finds nothing to fix.
 //! Needs `.venv` (with `anki`) and `/usr/bin/chromium`, which
 //! `scripts/setup-test-env` installs; the test fails, never skips, when they
 //! are missing. Screenshots land in `output/e2e/anki/`.

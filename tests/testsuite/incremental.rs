@@ -24,12 +24,14 @@ fn project() -> tempfile::TempDir {
     dir
 }
 
-/// Every output file (outside `.cache`) and its bytes.
+/// Every output file and its bytes, as a reader of `output/site`,
+/// `output/anki` and `output/print` sees them.
 fn snapshot(out: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(out)
+    ["site", "anki", "print"]
         .into_iter()
+        .flat_map(|name| walkdir::WalkDir::new(out.join(name)).follow_links(true))
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && !e.path().starts_with(out.join(".cache")))
+        .filter(|e| e.file_type().is_file())
         .map(|e| (e.path().strip_prefix(out).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
         .collect()
 }

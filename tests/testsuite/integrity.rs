@@ -108,3 +108,39 @@ fn obsidian_front_matter_builds_with_warnings_only() {
     );
     assert!(read(dir.path().join("output/site/net.html")).contains("What does TCP guarantee?"));
 }
+
+/// What a reader of the outputs sees: every file of site, anki and print.
+fn outputs_seen(out: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let walk =
+        ["site", "anki", "print"].into_iter().flat_map(|n| walkdir::WalkDir::new(out.join(n)).follow_links(true));
+    let files = walk.filter_map(Result::ok).filter(|e| e.file_type().is_file());
+    files.map(|e| (e.path().strip_prefix(out).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap())).collect()
+}
+
+#[test]
+fn a_build_failing_while_it_writes_leaves_every_output_and_the_lock_as_they_were() {
+    let dir = project(&[("a.md", "? One?\n\nA.\n")], "theme = \"mytheme\"\n");
+    let (code, stderr) = studymark(&["build"], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    let (before, lock_before) = (outputs_seen(&dir.path().join("output")), read(dir.path().join("studymark.lock")));
+    assert!(before.iter().any(|(p, _)| p.starts_with("anki")) && before.iter().any(|(p, _)| p.starts_with("print")));
+
+    // A new question (a new lock entry), and a print template that fails
+    // once the site has been written into the new generation.
+    std::fs::write(dir.path().join("content/a.md"), "? One?\n\nA.\n\n? Two?\n\nB.\n").unwrap();
+    let templates = dir.path().join("mytheme/templates/print");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("worksheet.html"), "{{ no_such_variable.field }}").unwrap();
+    let (code, stderr) = studymark(&["build"], dir.path());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(outputs_seen(&dir.path().join("output")) == before, "the outputs changed");
+    assert_eq!(read(dir.path().join("studymark.lock")), lock_before);
+
+    std::fs::remove_dir_all(dir.path().join("mytheme")).unwrap();
+    let (code, stderr) = studymark(&["build"], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(read(dir.path().join("output/site/a.html")).contains("Two?"));
+    assert_ne!(read(dir.path().join("studymark.lock")), lock_before);
+    let generations = std::fs::read_dir(dir.path().join("output/.generations")).unwrap().count();
+    assert_eq!(generations, 2, "one generation folder and the `current` link");
+}
