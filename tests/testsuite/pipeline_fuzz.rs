@@ -14,8 +14,9 @@
 //!    in the two output folders and `studymark.lock`, and nothing at the
 //!    absolute canary path the ids name; each build either wrote its
 //!    outputs or reported why (an error diagnostic or a failure); a build
-//!    with no error passed; the two builds have the same model JSON and
-//!    byte-identical outputs (the caches aside); each case took less than
+//!    with no error passed; the outputs (`site`, `anki`, `print`, links
+//!    followed) resolve inside the output folder; the two builds have the
+//!    same model JSON and byte-identical outputs; each case took less than
 //!    `STUDYMARK_FUZZ_CASE_SECONDS` (default 120).
 //!
 //! `STUDYMARK_FUZZ_CASES` sets the number of cases (default 12, a few
@@ -380,16 +381,27 @@ fn snapshot(root: &Path) -> BTreeMap<PathBuf, (u64, Option<std::time::SystemTime
         .collect()
 }
 
-/// Every output file's bytes, by path under `out`, without the caches
-/// (fingerprints and render caches differ by design) and the lock file.
+/// What a reader of the outputs sees: every file under `out/site`,
+/// `out/anki` and `out/print` (links followed: they lead into the current
+/// generation), with its bytes, by path under `out`.
 fn output_files(out: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(out)
-        .into_iter()
-        .filter_entry(|e| e.file_name() != ".cache")
+    ["site", "anki", "print"]
+        .iter()
+        .flat_map(|name| walkdir::WalkDir::new(out.join(name)).follow_links(true))
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| (e.path().strip_prefix(out).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
         .collect()
+}
+
+/// Every output, its links resolved, lies inside `out`.
+fn check_outputs_inside(out: &Path) -> Result<(), TestCaseError> {
+    for name in ["site", "anki", "print"] {
+        if let Ok(real) = out.join(name).canonicalize() {
+            prop_assert!(real.starts_with(out), "{name} leads out of the output folder, to {}", real.display());
+        }
+    }
+    Ok(())
 }
 
 fn run_build(project: &Project, out: &Path) -> Result<BuildReport, TestCaseError> {
@@ -467,8 +479,12 @@ fn run_case(files: &[(&'static str, String)], limit: Duration) -> Result<(), Tes
 
     check_outcome(&first)?;
     check_outcome(&second)?;
+    check_outputs_inside(&out)?;
+    check_outputs_inside(&out2)?;
     prop_assert_eq!(model_json(&first), model_json(&second), "the model differs between two builds");
     let (one, two) = (output_files(&out), output_files(&out2));
+    // Else the comparison below would compare nothing.
+    prop_assert!(first.output.is_none() || one.contains_key(Path::new("site/index.html")), "no site/index.html");
     prop_assert_eq!(one.keys().collect::<Vec<_>>(), two.keys().collect::<Vec<_>>(), "the builds wrote different files");
     for (path, bytes) in &one {
         prop_assert!(two[path] == *bytes, "{} differs between two builds", path.display());
