@@ -315,6 +315,17 @@ impl BlockBuilder {
 
     fn start_tag(&mut self, text: &str, tag: Tag, range: Range<usize>) {
         let Some(block) = self.current.as_mut() else { return };
+        if matches!(tag, Tag::Item) {
+            // A tight list has no paragraph between its items: without a
+            // break their words run together (`- alpha` `- beta` would be
+            // searched as "alphabeta", a nested list as one long word).
+            end_line(&mut block.text);
+            if self.depth > 1 {
+                if let Some(item) = current_item(block) {
+                    end_line(&mut item.text);
+                }
+            }
+        }
         match tag {
             Tag::Strong => {
                 if self.strong_state == StrongState::Start && block.text.trim().is_empty() {
@@ -353,9 +364,7 @@ impl BlockBuilder {
                 let dest_url = dest_url.clone();
                 self.link_stack.push(LinkRef { url: dest_url.to_string(), image, range });
             }
-            Tag::Paragraph | Tag::Heading { .. } | Tag::TableCell if !block.text.is_empty() => {
-                block.text.push('\n');
-            }
+            Tag::Paragraph | Tag::Heading { .. } | Tag::TableCell => end_line(&mut block.text),
             _ => {}
         }
     }
@@ -481,6 +490,13 @@ fn bullet_len(item: &str) -> usize {
 }
 
 /// Moves past a `[ ]`/`[x]` task marker and the spaces after it.
+/// Ends `text` with a line break unless it is empty or ends with one.
+fn end_line(text: &mut String) {
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+}
+
 fn skip_task_marker(text: &str, start: usize, marker_end: usize) -> usize {
     let rest = &text[marker_end.min(text.len())..];
     marker_end.max(start) + rest.bytes().take_while(|b| *b == b' ').count()
@@ -567,6 +583,17 @@ mod tests {
         assert_eq!(b[0].strong_lead, Some(("What is $x$?".into(), "👶".into())));
         assert_eq!(b[1].strong_lead, Some(("?".into(), "Why $a_1$?".into())));
         assert_eq!(&text[b[1].math[0].range.clone()], "a_1");
+    }
+
+    #[test]
+    fn list_items_are_lines_of_their_own() {
+        let b = blocks("- alpha\n- beta\n  - gamma\n    - delta\n\n1. one\n\n2. two\n");
+        assert_eq!(b[0].text, "alpha\nbeta\ngamma\ndelta");
+        let BlockKind::List { items } = &b[0].kind else { panic!("not a list: {:?}", b[0].kind) };
+        assert_eq!(items[0].text, "alpha");
+        assert_eq!(items[1].text, "beta\ngamma\ndelta");
+        // A loose list's paragraphs were lines already; no blank line comes in.
+        assert_eq!(b[1].text, "one\ntwo");
     }
 
     #[test]
