@@ -25,6 +25,7 @@ pub enum Severity {
 #[serde(rename_all = "kebab-case")]
 pub enum Code {
     MathParse,
+    MathTooLong,
     CodeSyntax,
     McqKey,
     McqNoKey,
@@ -56,6 +57,7 @@ impl Code {
     pub fn as_str(self) -> &'static str {
         match self {
             Code::MathParse => "math-parse",
+            Code::MathTooLong => "math-too-long",
             Code::CodeSyntax => "code-syntax",
             Code::McqKey => "mcq-key",
             Code::McqNoKey => "mcq-no-key",
@@ -112,7 +114,8 @@ impl Code {
             | Code::FrontMatterValue
             | Code::SkippedLink
             | Code::NoQuestions
-            | Code::NestingTooDeep => Severity::Warning,
+            | Code::NestingTooDeep
+            | Code::MathTooLong => Severity::Warning,
             Code::IdInherited | Code::UnknownFrontMatterKey => Severity::Info,
         }
     }

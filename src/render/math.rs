@@ -10,8 +10,24 @@ use super::highlight::escape;
 /// Version tag for cache keys: the KaTeX the `katex` crate embeds.
 pub const KATEX_VERSION: &str = "katex-0.16.4";
 
+/// Longest formula, in bytes, given to KaTeX. KaTeX's time grows faster
+/// than a formula's length (20,000 characters take seconds, a case the
+/// fuzz test hit in minutes); real formulas stay far below. Longer ones
+/// are shown as their source and reported as `math-too-long`.
+pub const MAX_FORMULA: usize = 5_000;
+
+/// Why a formula is not rendered, when it is longer than [`MAX_FORMULA`].
+pub fn too_long(tex: &str) -> Option<String> {
+    (tex.len() > MAX_FORMULA).then(|| {
+        format!("formula of {} bytes is not rendered: the limit is {MAX_FORMULA}; an unclosed `$` may have taken the text after it", tex.len())
+    })
+}
+
 /// KaTeX's HTML for a formula, or KaTeX's error message.
 pub fn katex_html(tex: &str, display: bool, macros: &BTreeMap<String, String>) -> Result<String, String> {
+    if let Some(reason) = too_long(tex) {
+        return Err(reason);
+    }
     let mut opts = katex::Opts::default();
     opts.set_display_mode(display);
     opts.set_throw_on_error(true);
@@ -112,5 +128,14 @@ mod tests {
         let broken = render_math(r"\frac{a}", false, &macros, &KatexMemo::default());
         assert!(broken.starts_with("<code class=\"math-error\""), "{broken}");
         assert!(broken.contains("$\\frac{a}$"), "{broken}");
+    }
+
+    #[test]
+    fn a_formula_over_the_limit_is_shown_as_source_without_katex() {
+        let long = "x+".repeat(MAX_FORMULA / 2 + 1);
+        let shown = render_math(&long, true, &BTreeMap::new(), &KatexMemo::default());
+        assert!(shown.starts_with("<code class=\"math-error\" title=\"formula of"), "{}", &shown[..100]);
+        assert!(shown.contains(&format!("$${long}$$")));
+        assert!(too_long(&long[..MAX_FORMULA]).is_none());
     }
 }

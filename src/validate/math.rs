@@ -4,6 +4,8 @@
 //! Each distinct formula is checked once per run, and not at all when the
 //! check cache (kept by `build` in `output/.cache/check.json`) knows it;
 //! the HTML KaTeX made is left in the [`KatexMemo`] for rendering.
+//! Formulas longer than [`crate::render::math::MAX_FORMULA`] never reach KaTeX: they are a
+//! `math-too-long` warning.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -12,7 +14,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Math;
 use crate::render::cache::RenderCache;
-use crate::render::math::{katex_html, KatexMemo, KATEX_VERSION};
+use crate::render::math::{katex_html, too_long, KatexMemo, KATEX_VERSION};
 use crate::source::SourceFile;
 
 /// Checks formulas; returns one diagnostic per failing occurrence.
@@ -29,6 +31,7 @@ pub fn check_math(
     let macros_key = serde_json::to_string(macros).unwrap_or_default();
     let errors: HashMap<(&str, bool), String> = distinct
         .par_iter()
+        .filter(|&&(tex, _)| too_long(tex).is_none())
         .filter_map(|&(tex, display)| {
             let mode = if display { "display" } else { "inline" };
             // An empty entry means the formula is valid.
@@ -40,7 +43,10 @@ pub fn check_math(
         .collect();
     formulas
         .iter()
-        .filter_map(|m| errors.get(&(m.tex.as_str(), m.display)).map(|message| diagnostic(file, m, message)))
+        .filter_map(|m| match too_long(&m.tex) {
+            Some(reason) => Some(Diagnostic::new(Code::MathTooLong, file, Some(m.span), reason)),
+            None => errors.get(&(m.tex.as_str(), m.display)).map(|message| diagnostic(file, m, message)),
+        })
         .collect()
 }
 

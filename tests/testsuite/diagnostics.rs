@@ -54,6 +54,7 @@ fn every_content_code_has_a_fixture() {
     }
     let codes = [
         "math-parse",
+        "math-too-long",
         "code-syntax",
         "mcq-key",
         "mcq-no-key",
