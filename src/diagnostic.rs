@@ -50,6 +50,7 @@ pub enum Code {
     NoQuestions,
     IdInherited,
     NestingTooDeep,
+    MathUnclosed,
 }
 
 impl Code {
@@ -81,6 +82,7 @@ impl Code {
             Code::NoQuestions => "no-questions",
             Code::IdInherited => "id-inherited",
             Code::NestingTooDeep => "nesting-too-deep",
+            Code::MathUnclosed => "math-unclosed",
         }
     }
 
@@ -112,7 +114,8 @@ impl Code {
             | Code::FrontMatterValue
             | Code::SkippedLink
             | Code::NoQuestions
-            | Code::NestingTooDeep => Severity::Warning,
+            | Code::NestingTooDeep
+            | Code::MathUnclosed => Severity::Warning,
             Code::IdInherited | Code::UnknownFrontMatterKey => Severity::Info,
         }
     }

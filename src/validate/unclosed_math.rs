@@ -1,0 +1,295 @@
+//! Formulas the Markdown parser did not take as math (`math-unclosed`).
+//!
+//! pulldown-cmark reads `$...$` as math only when it closes properly:
+//! braces that balance, no space before the closing `$`, a closing `$` at
+//! all. Otherwise the dollars stay text, KaTeX never sees the formula and
+//! the page shows raw TeX, silently. In order: each fragment that holds a
+//! `$` is parsed as rendering parses it ([`options`]); every `$` left in a
+//! text event outside code and autolinks is an opener candidate
+//! ([`text_dollars`]); a candidate is reported only when what follows it
+//! looks like TeX ([`is_unclosed_formula`]), since most stray dollars are
+//! prices, shell prompts and template literals; its fragment offset is
+//! mapped back to the file ([`file_offset`]).
+
+use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+use rayon::prelude::*;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::Rich;
+use crate::render::markdown::options;
+use crate::source::SourceFile;
+
+/// One warning per formula opener the parser left as text.
+pub fn check_unclosed_math(file: &SourceFile, fragments: &[&Rich]) -> Vec<Diagnostic> {
+    fragments
+        .par_iter()
+        .filter(|rich| rich.markdown.contains('$'))
+        .flat_map_iter(|rich| {
+            find_unclosed(&rich.markdown).into_iter().map(|found| {
+                let start = file_offset(file, rich, found.start).unwrap_or_else(|| fragment_start(rich));
+                let len = found.end - found.start;
+                let end = if file.text.get(start..start + len) == rich.markdown.get(found.clone()) {
+                    start + len
+                } else {
+                    start
+                };
+                let snippet = &rich.markdown[found.clone()];
+                Diagnostic::new(Code::MathUnclosed, file, Some(file.span(start..end)), message(snippet))
+            })
+        })
+        .collect()
+}
+
+/// Byte ranges (in `markdown`) of unclosed formulas: from the opening `$`
+/// to the end of its run (the next `$` or the end of the line).
+pub fn find_unclosed(markdown: &str) -> Vec<std::ops::Range<usize>> {
+    let dollars = text_dollars(markdown);
+    let bytes = markdown.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < dollars.len() {
+        let at = dollars[i];
+        // `$$` opens display math.
+        let display = dollars.get(i + 1) == Some(&(at + 1));
+        let open_len = if display { 2 } else { 1 };
+        let body_start = at + open_len;
+        let run_end = run_end(markdown, body_start);
+        if !is_escaped(bytes, at) && !follows_word(markdown, at) && is_unclosed_formula(&markdown[body_start..run_end])
+        {
+            // The closing dollars, if any, belong to this formula.
+            let close_len = bytes[run_end..].iter().take(open_len).take_while(|b| **b == b'$').count();
+            found.push(at..run_end + close_len);
+            let end = run_end + close_len;
+            while i < dollars.len() && dollars[i] < end {
+                i += 1;
+            }
+            continue;
+        }
+        i += open_len;
+    }
+    found
+}
+
+/// Offsets of the `$` characters the parser left in text events, outside
+/// code blocks and autolinks (where a `$` is part of a URL). Inline code,
+/// math and raw HTML are other events, so their dollars never appear.
+fn text_dollars(markdown: &str) -> Vec<usize> {
+    let mut dollars = Vec::new();
+    let mut in_code = false;
+    let mut in_autolink = 0usize;
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Start(Tag::Link { link_type: LinkType::Autolink | LinkType::Email, .. }) => in_autolink += 1,
+            Event::End(TagEnd::Link) => in_autolink = in_autolink.saturating_sub(1),
+            Event::Text(_) if !in_code && in_autolink == 0 => {
+                let source = &markdown[range.clone()];
+                dollars.extend(source.match_indices('$').map(|(i, _)| range.start + i));
+            }
+            _ => {}
+        }
+    }
+    dollars
+}
+
+/// Where the run of a formula opened just before `start` ends: at the
+/// next `$` or the end of the line.
+fn run_end(markdown: &str, start: usize) -> usize {
+    markdown[start..].find(['$', '\n']).map_or(markdown.len(), |i| start + i)
+}
+
+/// `\$` is an escaped dollar (an odd number of backslashes before it).
+fn is_escaped(bytes: &[u8], at: usize) -> bool {
+    bytes[..at].iter().rev().take_while(|b| **b == b'\\').count() % 2 == 1
+}
+
+/// `US$5`, `a$b`: a dollar glued to a word is not an opener.
+fn follows_word(markdown: &str, at: usize) -> bool {
+    markdown[..at].chars().next_back().is_some_and(char::is_alphanumeric)
+}
+
+/// Whether the text after a `$` that never became math is TeX. Deliberately
+/// narrow: a space right after the `$` (`$ ls`, `$ 5`) or a `{` (`${name}`)
+/// is not an opener; otherwise the run needs a TeX command of two letters
+/// or more (`\frac`, `\alpha`; `\n` and `\d` are escapes in prose about
+/// code), or must start like a formula: one letter or a number, then `^`
+/// or `_` (`x^2`, `a_i`, `10^{3}`; `$HOME_DIR` and `$my_var` are not).
+pub fn is_unclosed_formula(run: &str) -> bool {
+    let Some(first) = run.chars().next() else { return false };
+    if first.is_whitespace() || first == '{' {
+        return false;
+    }
+    has_command(run) || starts_like_formula(run)
+}
+
+fn has_command(run: &str) -> bool {
+    let bytes = run.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .any(|(i, b)| *b == b'\\' && bytes[i + 1..].iter().take_while(|c| c.is_ascii_alphabetic()).count() >= 2)
+}
+
+fn starts_like_formula(run: &str) -> bool {
+    let bytes = run.as_bytes();
+    let token =
+        if bytes[0].is_ascii_alphabetic() { 1 } else { bytes.iter().take_while(|b| b.is_ascii_digit()).count() };
+    token > 0 && matches!(bytes.get(token), Some(b'^' | b'_'))
+}
+
+/// Why the formula was not read, in words.
+fn message(snippet: &str) -> String {
+    let display = snippet.starts_with("$$");
+    let delimiter = if display { "$$" } else { "$" };
+    let body = &snippet[delimiter.len()..];
+    let closed = body.ends_with(delimiter) && body.len() > delimiter.len() - 1;
+    let body = if closed { &body[..body.len() - delimiter.len()] } else { body };
+    let reason = if !braces_balance(body) {
+        "its braces do not balance".to_string()
+    } else if !closed {
+        format!("no closing `{delimiter}` follows it")
+    } else if body.ends_with(char::is_whitespace) {
+        format!("a space comes before the closing `{delimiter}`")
+    } else {
+        format!("the closing `{delimiter}` is not accepted")
+    };
+    format!(
+        "`{delimiter}` opens a formula the Markdown parser does not read as math ({reason}); KaTeX never sees it and \
+         the page shows it as text"
+    )
+}
+
+/// Unescaped `{` and `}` pair up.
+fn braces_balance(tex: &str) -> bool {
+    let mut depth = 0i64;
+    let mut escaped = false;
+    for c in tex.chars() {
+        match c {
+            '\\' if !escaped => {
+                escaped = true;
+                continue;
+            }
+            '{' if !escaped => depth += 1,
+            '}' if !escaped => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+        escaped = false;
+    }
+    depth == 0
+}
+
+fn fragment_start(rich: &Rich) -> usize {
+    rich.spans.first().map_or(0, |span| span.start)
+}
+
+/// The file offset of a byte of a fragment's Markdown. A fragment is
+/// usually its source pieces (`rich.spans`) joined by blank lines, which
+/// maps exactly; one cut otherwise (indentation removed, noise stripped)
+/// is searched for the line of the formula between its first and last
+/// piece, taking the same occurrence as in the fragment.
+fn file_offset(file: &SourceFile, rich: &Rich, offset: usize) -> Option<usize> {
+    let joined: usize =
+        rich.spans.iter().map(|span| span.end - span.start).sum::<usize>() + 2 * rich.spans.len().saturating_sub(1);
+    if joined == rich.markdown.len() {
+        let mut piece_start = 0;
+        for span in &rich.spans {
+            let len = span.end - span.start;
+            if offset < piece_start + len {
+                return Some(span.start + offset.saturating_sub(piece_start));
+            }
+            piece_start += len + 2;
+        }
+    }
+    let line_end = rich.markdown[offset..].find('\n').map_or(rich.markdown.len(), |i| offset + i);
+    let needle = &rich.markdown[offset..line_end];
+    let nth = rich.markdown[..offset].matches(needle).count();
+    let region_start = rich.spans.iter().map(|s| s.start).min()?;
+    let region_end = rich.spans.iter().map(|s| s.end).max()?.min(file.text.len());
+    let region = file.text.get(region_start..region_end)?;
+    region.match_indices(needle).nth(nth).map(|(i, _)| region_start + i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unclosed(markdown: &str) -> Vec<&str> {
+        find_unclosed(markdown).into_iter().map(|r| &markdown[r]).collect()
+    }
+
+    #[test]
+    fn unbalanced_braces_and_missing_closers_are_found() {
+        assert_eq!(unclosed(r"so $\frac{1}{$ is half"), [r"$\frac{1}{$"]);
+        assert_eq!(unclosed(r"where $\alpha + b is small"), [r"$\alpha + b is small"]);
+        assert_eq!(unclosed(r"$$\frac{1}{$$"), [r"$$\frac{1}{$$"]);
+        assert_eq!(unclosed(r"$x^2 $ grows"), [r"$x^2 $"]);
+        assert_eq!(unclosed("take $a_i and\nmore"), ["$a_i and"]);
+        assert_eq!(unclosed(r"$10^{3$ bytes"), [r"$10^{3$"]);
+    }
+
+    #[test]
+    fn accepted_math_and_later_strays_are_told_apart() {
+        assert_eq!(unclosed(r"$\alpha$ and $\beta"), [r"$\beta"]);
+        assert!(unclosed(r"$\frac{1}{2}$ and $x^2$").is_empty());
+        assert!(unclosed("$$\n\\sum_i x_i\n$$").is_empty());
+    }
+
+    #[test]
+    fn prices_prompts_code_and_escapes_are_not_formulas() {
+        for text in [
+            "It costs $5 and $10.",
+            "US$20 or 5$ each",
+            "$ ls -la\n$ cd /tmp",
+            "Run `echo $x_1` or `$\\frac{1}{`.",
+            "```sh\necho $HOME_DIR\nprintf '$\\alpha'\n```",
+            r"Escaped \$x_1 stays text.",
+            "Use $HOME_DIR or $my_var here.",
+            "A template `x` is ${name} and ${a_b}.",
+            "jQuery: $('#id').on('click', function() { a_b(); })",
+            "A regex $\\d+ or $\\n",
+            "<http://example.com/$x_1>",
+            "<div>\n$\\frac{1}{\n</div>",
+        ] {
+            assert!(unclosed(text).is_empty(), "{text:?}: {:?}", unclosed(text));
+        }
+    }
+
+    #[test]
+    fn messages_name_the_reason() {
+        assert!(message(r"$\frac{1}{$").contains("braces do not balance"));
+        assert!(message(r"$\alpha + b").contains("no closing `$`"));
+        assert!(message(r"$x^2 $").contains("a space comes before the closing `$`"));
+        assert!(message(r"$$\frac{1}{$$").starts_with("`$$`"));
+    }
+
+    #[test]
+    fn points_at_the_dollar_in_the_file() {
+        let text = "? Q?\n\nIt is $\\frac{1}{$ here.\n\nAnd   $x^2 $.\n";
+        let file = SourceFile::new("a.md", text.to_string());
+        let first = text.find("It").unwrap();
+        let pieces = [(first, text.find(" here.").unwrap() + 6), (text.find("And").unwrap(), text.len() - 1)];
+        let markdown = pieces.iter().map(|&(s, e)| &text[s..e]).collect::<Vec<_>>().join("\n\n");
+        let rich = Rich { markdown, spans: pieces.iter().map(|&(s, e)| file.span(s..e)).collect(), ..Rich::default() };
+        let found = check_unclosed_math(&file, &[&rich]);
+        let at: Vec<_> = found.iter().map(|d| d.span.map(|s| (s.line, s.column))).collect();
+        assert_eq!(at, [Some((3, 7)), Some((5, 7))]);
+        assert!(found.iter().all(|d| d.code == Code::MathUnclosed));
+        // A fragment cut with its indentation removed is found by search.
+        let text = "1. Q?\n\n   It is $\\alpha + b\n";
+        let file = SourceFile::new("b.md", text.to_string());
+        let start = text.find("It").unwrap();
+        let rich = Rich {
+            markdown: "It is $\\alpha + b".into(),
+            spans: vec![file.span(start - 3..text.len() - 1)],
+            ..Rich::default()
+        };
+        let found = check_unclosed_math(&file, &[&rich]);
+        assert_eq!(found[0].span.map(|s| (s.line, s.column)), Some((3, 10)));
+    }
+}
