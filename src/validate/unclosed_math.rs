@@ -114,13 +114,14 @@ fn follows_word(markdown: &str, at: usize) -> bool {
 /// is not an opener; otherwise the run needs a TeX command of two letters
 /// or more (`\frac`, `\alpha`; `\n` and `\d` are escapes in prose about
 /// code), or must start like a formula: one letter or a number, then `^`
-/// or `_` (`x^2`, `a_i`, `10^{3}`; `$HOME_DIR` and `$my_var` are not).
+/// or `_` (`x^2`, `a_i`, `10^{3}`; `$HOME_DIR` and `$my_var` are not), or
+/// start with a letter or digit and hold a brace and a `_` or `^`.
 pub fn is_unclosed_formula(run: &str) -> bool {
     let Some(first) = run.chars().next() else { return false };
     if first.is_whitespace() || first == '{' {
         return false;
     }
-    has_command(run) || starts_like_formula(run)
+    has_command(run) || starts_like_formula(run) || has_braced_script(run)
 }
 
 fn has_command(run: &str) -> bool {
@@ -136,6 +137,12 @@ fn starts_like_formula(run: &str) -> bool {
     let token =
         if bytes[0].is_ascii_alphabetic() { 1 } else { bytes.iter().take_while(|b| b.is_ascii_digit()).count() };
     token > 0 && matches!(bytes.get(token), Some(b'^' | b'_'))
+}
+
+/// `A = {a_1, a_2}`: starts with a letter or digit and holds both a brace
+/// and a sub- or superscript (`$(function() { a_b(); })` starts with `(`).
+fn has_braced_script(run: &str) -> bool {
+    run.starts_with(|c: char| c.is_ascii_alphanumeric()) && run.contains('{') && run.contains(['_', '^'])
 }
 
 /// Why the formula was not read, in words.
@@ -231,6 +238,7 @@ mod tests {
         assert_eq!(unclosed(r"$x^2 $ grows"), [r"$x^2 $"]);
         assert_eq!(unclosed("take $a_i and\nmore"), ["$a_i and"]);
         assert_eq!(unclosed(r"$10^{3$ bytes"), [r"$10^{3$"]);
+        assert_eq!(unclosed(r"sets $$A = {a_1, a_n$$ and"), [r"$$A = {a_1, a_n$$"]);
     }
 
     #[test]
@@ -253,6 +261,9 @@ mod tests {
             "A template `x` is ${name} and ${a_b}.",
             "jQuery: $('#id').on('click', function() { a_b(); })",
             "A regex $\\d+ or $\\n",
+            "PHP: $my_flag_on and $\\_SESSION = array(); $initial){ return",
+            "Mongo: $or: [ { status: \"A\" }, { qty: { $lt: 30 } } ]",
+            "Earn $240k a year._ Or $8,000/month.",
             "<http://example.com/$x_1>",
             "<div>\n$\\frac{1}{\n</div>",
         ] {
