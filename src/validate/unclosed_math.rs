@@ -6,10 +6,15 @@
 //! the page shows raw TeX, silently. In order: each fragment that holds a
 //! `$` is parsed as rendering parses it ([`options`]); every `$` left in a
 //! text event outside code and autolinks is an opener candidate
-//! ([`text_dollars`]); a candidate is reported only when what follows it
-//! looks like TeX ([`is_unclosed_formula`]), since most stray dollars are
-//! prices, shell prompts and template literals; its fragment offset is
-//! mapped back to the file ([`file_offset`]).
+//! ([`scan`]); a candidate is reported only when what follows it looks
+//! like TeX ([`is_unclosed_formula`]), since most stray dollars are prices,
+//! shell prompts and template literals. A `$$` that lost its closer is
+//! often paired by the parser with the next formula's opener, so a formula
+//! that holds a run of plain words ([`swallowed_prose`]) is reported too,
+//! at its opener. Each fragment offset is mapped back to the file
+//! ([`file_offset`]).
+
+use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 use rayon::prelude::*;
@@ -25,7 +30,7 @@ pub fn check_unclosed_math(file: &SourceFile, fragments: &[&Rich]) -> Vec<Diagno
         .par_iter()
         .filter(|rich| rich.markdown.contains('$'))
         .flat_map_iter(|rich| {
-            find_unclosed(&rich.markdown).into_iter().map(|found| {
+            find_unclosed(&rich.markdown).into_iter().map(|(found, message)| {
                 let start = file_offset(file, rich, found.start).unwrap_or_else(|| fragment_start(rich));
                 let len = found.end - found.start;
                 let end = if file.text.get(start..start + len) == rich.markdown.get(found.clone()) {
@@ -33,17 +38,43 @@ pub fn check_unclosed_math(file: &SourceFile, fragments: &[&Rich]) -> Vec<Diagno
                 } else {
                     start
                 };
-                let snippet = &rich.markdown[found.clone()];
-                Diagnostic::new(Code::MathUnclosed, file, Some(file.span(start..end)), message(snippet))
+                Diagnostic::new(Code::MathUnclosed, file, Some(file.span(start..end)), message)
             })
         })
         .collect()
 }
 
-/// Byte ranges (in `markdown`) of unclosed formulas: from the opening `$`
-/// to the end of its run (the next `$` or the end of the line).
-pub fn find_unclosed(markdown: &str) -> Vec<std::ops::Range<usize>> {
-    let dollars = text_dollars(markdown);
+/// Unclosed formulas in `markdown`, in order: the byte range of each (from
+/// the opening `$` to the end of its run, the next `$` or the end of the
+/// line) and its message.
+pub fn find_unclosed(markdown: &str) -> Vec<(Range<usize>, String)> {
+    let scanned = scan(markdown);
+    let mut found: Vec<(Range<usize>, String)> = text_openers(markdown, &scanned.dollars)
+        .into_iter()
+        .map(|range| {
+            let message = message(&markdown[range.clone()]);
+            (range, message)
+        })
+        .collect();
+    for (range, tex) in &scanned.formulas {
+        // Two prices (`$200K base ... than $150K`) also make a formula of
+        // prose; one that lost its closer starts as TeX.
+        if let Some(words) = swallowed_prose(tex).filter(|_| is_unclosed_formula(tex)) {
+            let delimiter = if markdown[range.start..].starts_with("$$") { "$$" } else { "$" };
+            let line_end = markdown[range.start..].find('\n').map_or(range.end, |i| range.start + i);
+            let message = format!(
+                "`{delimiter}` opens a formula that runs into prose (`{words}`): its closing `{delimiter}` is \
+                 probably missing, so the parser paired it with the next `{delimiter}` and the words are set as math"
+            );
+            found.push((range.start..range.end.min(line_end), message));
+        }
+    }
+    found.sort_by_key(|(range, _)| range.start);
+    found
+}
+
+/// Byte ranges of the text dollars that open a formula.
+fn text_openers(markdown: &str, dollars: &[usize]) -> Vec<Range<usize>> {
     let bytes = markdown.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
@@ -70,11 +101,20 @@ pub fn find_unclosed(markdown: &str) -> Vec<std::ops::Range<usize>> {
     found
 }
 
-/// Offsets of the `$` characters the parser left in text events, outside
-/// code blocks and autolinks (where a `$` is part of a URL). Inline code,
-/// math and raw HTML are other events, so their dollars never appear.
-fn text_dollars(markdown: &str) -> Vec<usize> {
-    let mut dollars = Vec::new();
+/// What one parse of a fragment shows about its dollars.
+#[derive(Default)]
+struct Scan {
+    /// Offsets of the `$` characters the parser left in text events,
+    /// outside code blocks and autolinks (where a `$` is part of a URL).
+    /// Inline code and raw HTML are other events, so their dollars never
+    /// appear.
+    dollars: Vec<usize>,
+    /// Every formula the parser accepted: its range with delimiters, its TeX.
+    formulas: Vec<(Range<usize>, String)>,
+}
+
+fn scan(markdown: &str) -> Scan {
+    let mut scanned = Scan::default();
     let mut in_code = false;
     let mut in_autolink = 0usize;
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
@@ -85,12 +125,95 @@ fn text_dollars(markdown: &str) -> Vec<usize> {
             Event::End(TagEnd::Link) => in_autolink = in_autolink.saturating_sub(1),
             Event::Text(_) if !in_code && in_autolink == 0 => {
                 let source = &markdown[range.clone()];
-                dollars.extend(source.match_indices('$').map(|(i, _)| range.start + i));
+                scanned.dollars.extend(source.match_indices('$').map(|(i, _)| range.start + i));
+            }
+            Event::InlineMath(tex) | Event::DisplayMath(tex) => scanned.formulas.push((range, tex.to_string())),
+            _ => {}
+        }
+    }
+    scanned
+}
+
+/// A plain word before the closing delimiter ([`trailing_word`]), or three
+/// or more plain words in a row (two letters or more each, one of
+/// four or more), outside `\text{...}`-like groups, are prose set as math:
+/// `\alpha to represent the number and`. `\int f dx dy dz` and `\sin x`
+/// are not. Returns the words.
+fn swallowed_prose(tex: &str) -> Option<String> {
+    let visible = without_text_groups(tex);
+    let mut run: Vec<&str> = Vec::new();
+    for token in visible.split_whitespace() {
+        let word = token.trim_end_matches([',', '.', ';', ':', '!', '?']);
+        if word.chars().count() >= 2 && is_word(word) {
+            run.push(word);
+            if run.len() >= 3 && run.iter().any(|w| w.chars().count() >= 4) {
+                return Some(run.join(" "));
+            }
+        } else {
+            run.clear();
+        }
+    }
+    trailing_word(tex, &visible).map(str::to_string)
+}
+
+/// `\sigma(x) when `: a formula that does not start with a space but ends
+/// with a plain word of three letters or more and a space is the start of
+/// one formula and the prose up to the opener of the next.
+fn trailing_word<'a>(tex: &str, visible: &'a str) -> Option<&'a str> {
+    if tex.starts_with(char::is_whitespace) || !tex.ends_with(char::is_whitespace) {
+        return None;
+    }
+    let last = visible.split_whitespace().next_back()?;
+    (last.chars().count() >= 3 && is_word(last)).then_some(last)
+}
+
+/// Letters, with inner hyphens and apostrophes (`mini-batch`, `it's`).
+fn is_word(token: &str) -> bool {
+    token.starts_with(char::is_alphabetic) && token.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+}
+
+/// The TeX with the arguments of text-setting commands (`\text`, `\mathrm`,
+/// `\mbox`, `\operatorname`, ...) blanked out, where words belong.
+fn without_text_groups(tex: &str) -> String {
+    const TEXT_COMMANDS: [&str; 5] = ["text", "math", "mbox", "hbox", "operatorname"];
+    let mut out = String::with_capacity(tex.len());
+    let mut rest = tex;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let name_len = after.bytes().take_while(u8::is_ascii_alphabetic).count();
+        let tail = &after[name_len..];
+        out.push(' ');
+        if TEXT_COMMANDS.iter().any(|c| after[..name_len].starts_with(c)) && tail.starts_with('{') {
+            rest = &tail[matching_brace(tail).unwrap_or(tail.len())..];
+        } else if name_len == 0 {
+            // `\,` `\{`: one symbol.
+            rest = after.char_indices().nth(1).map_or("", |(i, _)| &after[i..]);
+        } else {
+            // The command itself is not a word: `\sin x \cos y`.
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The offset just past the `}` that closes the `{` `text` starts with.
+fn matching_brace(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(i + 1);
+                }
             }
             _ => {}
         }
     }
-    dollars
+    None
 }
 
 /// Where the run of a formula opened just before `start` ends: at the
@@ -227,7 +350,7 @@ mod tests {
     use super::*;
 
     fn unclosed(markdown: &str) -> Vec<&str> {
-        find_unclosed(markdown).into_iter().map(|r| &markdown[r]).collect()
+        find_unclosed(markdown).into_iter().map(|(r, _)| &markdown[r]).collect()
     }
 
     #[test]
@@ -246,6 +369,26 @@ mod tests {
         assert_eq!(unclosed(r"$\alpha$ and $\beta"), [r"$\beta"]);
         assert!(unclosed(r"$\frac{1}{2}$ and $x^2$").is_empty());
         assert!(unclosed("$$\n\\sum_i x_i\n$$").is_empty());
+        // A `$$` without its closer, paired with the next formula's opener.
+        let text = r"where $$\alpha counts the successes and $$\beta$$ the failures";
+        assert_eq!(unclosed(text), [r"$$\alpha counts the successes and $$"]);
+        let (_, message) = &find_unclosed(text)[0];
+        assert!(message.contains("runs into prose (`counts the successes`)"), "{message}");
+        assert_eq!(unclosed(r"for $$\sigma(x) when $$x$$ is"), [r"$$\sigma(x) when $$"]);
+        let text = r"of size $$n \times 1, with $$n$$ entries";
+        assert_eq!(unclosed(text), [r"$$n \times 1, with $$"]);
+        for tex in [
+            r"$$\int f \, dx dy dz$$",
+            r"$$\sin x \cos y$$",
+            r"$$x = 1 \text{ for all inputs seen so far}$$",
+            r"$$\operatorname{arg max} \mathrm{soft max}$$",
+            r"$a b c d$",
+            r"$$ \frac{a}{b} when $$",
+            r"$$\int f \, dx $$",
+            "paid $200K base salary with a bonus, more than $",
+        ] {
+            assert!(unclosed(tex).is_empty(), "{tex}");
+        }
     }
 
     #[test]
