@@ -227,9 +227,11 @@ fn is_escaped(bytes: &[u8], at: usize) -> bool {
     bytes[..at].iter().rev().take_while(|b| **b == b'\\').count() % 2 == 1
 }
 
-/// `US$5`, `a$b`: a dollar glued to a word is not an opener.
+/// `US$5`, `a$b`: a dollar glued to a Latin word or number is not an
+/// opener. Other scripts run text into formulas without a space
+/// (`公式$\alpha`), so only ASCII counts.
 fn follows_word(markdown: &str, at: usize) -> bool {
-    markdown[..at].chars().next_back().is_some_and(char::is_alphanumeric)
+    markdown[..at].chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
 /// Whether the text after a `$` that never became math is TeX. Deliberately
@@ -361,6 +363,7 @@ mod tests {
         assert_eq!(unclosed(r"$x^2 $ grows"), [r"$x^2 $"]);
         assert_eq!(unclosed("take $a_i and\nmore"), ["$a_i and"]);
         assert_eq!(unclosed(r"$10^{3$ bytes"), [r"$10^{3$"]);
+        assert_eq!(unclosed(r"公式$\alpha + b"), [r"$\alpha + b"]);
         assert_eq!(unclosed(r"sets $$A = {a_1, a_n$$ and"), [r"$$A = {a_1, a_n$$"]);
     }
 
