@@ -51,6 +51,7 @@ pub enum Code {
     NoQuestions,
     IdInherited,
     NestingTooDeep,
+    MathUnclosed,
 }
 
 impl Code {
@@ -83,6 +84,7 @@ impl Code {
             Code::NoQuestions => "no-questions",
             Code::IdInherited => "id-inherited",
             Code::NestingTooDeep => "nesting-too-deep",
+            Code::MathUnclosed => "math-unclosed",
         }
     }
 
@@ -115,7 +117,8 @@ impl Code {
             | Code::SkippedLink
             | Code::NoQuestions
             | Code::NestingTooDeep
-            | Code::MathTooLong => Severity::Warning,
+            | Code::MathTooLong
+            | Code::MathUnclosed => Severity::Warning,
             Code::IdInherited | Code::UnknownFrontMatterKey => Severity::Info,
         }
     }

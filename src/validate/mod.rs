@@ -2,7 +2,8 @@
 //! diagnostics. Nothing here writes files or panics on bad input.
 //!
 //! In order: structure (fences, images, links), code (per-language syntax
-//! check), math (KaTeX), nesting (what rendering would flatten). Question-level problems found while parsing (keys,
+//! check), math (KaTeX), dollars the Markdown parser left as text
+//! (`math-unclosed`), nesting (what rendering would flatten). Question-level problems found while parsing (keys,
 //! empty answers, duplicates, inferred questions) are reported by the parser.
 
 pub mod code;
@@ -10,6 +11,7 @@ pub mod math;
 pub mod nesting;
 pub mod python;
 pub mod structure;
+pub mod unclosed_math;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -80,6 +82,7 @@ pub fn validate_bank(
         diagnostics.extend(check_block(file, block, &mut stats));
     }
     diagnostics.extend(math::check_math(file, &formulas, &config.math.macros, cache, katex));
+    diagnostics.extend(unclosed_math::check_unclosed_math(file, &fragments));
     diagnostics.extend(nesting::check_nesting(file, &fragments));
     (diagnostics, stats)
 }

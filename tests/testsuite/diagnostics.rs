@@ -74,6 +74,7 @@ fn every_content_code_has_a_fixture() {
         "invalid-utf8",
         "no-questions",
         "nesting-too-deep",
+        "math-unclosed",
     ];
     for code in codes {
         assert!(covered.contains(code), "no fixture produces {code}");
