@@ -86,6 +86,12 @@ fn unclosed_fences_keep_the_questions_after_them() {
 fn formula_of_a_hundred_thousand_braces() {
     let text = format!("? Deep?\n\n${}x{}$\n", "{".repeat(100_000), "}".repeat(100_000));
     let compiled = compile_bytes("braces.md", text.as_bytes());
+    // Far over the length KaTeX is given: reported, never parsed.
+    let math: Vec<_> = compiled.diagnostics.iter().filter(|d| d.code == Code::MathTooLong).collect();
+    assert_eq!(math.len(), 1);
+    assert!(math[0].message.contains("not rendered"), "{}", math[0].message);
+    let nested = format!("? Deep?\n\n${}x{}$\n", "{".repeat(2_000), "}".repeat(2_000));
+    let compiled = compile_bytes("braces.md", nested.as_bytes());
     let math: Vec<_> = compiled.diagnostics.iter().filter(|d| d.code == Code::MathParse).collect();
     assert_eq!(math.len(), 1);
     assert!(math[0].message.contains("too deeply"), "{}", math[0].message);
