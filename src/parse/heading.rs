@@ -9,8 +9,11 @@
 //!    level starts a question (unless another family heading follows it
 //!    directly: then it is a topic); a deeper heading inside an open
 //!    question belongs to its answer; any other heading is a topic and
-//!    closes the question. So numbering may restart under each topic and
-//!    the question level may change between sections;
+//!    closes the question, unless it is indented and the numbering goes on
+//!    after it (question n, the heading, question n + 1: then it is part
+//!    of n's answer, written inside a list item). So
+//!    numbering may restart under each topic and the question level may
+//!    change between sections;
 //! 3. the prompt is the heading text without `#`s, numbering (kept as
 //!    `number`), `{#id}` attributes (the explicit id) and the links after
 //!    the question text.
@@ -69,6 +72,14 @@ pub fn segment(input: &mut StyleInput) -> Vec<Segment> {
     let Some(numbered_only) = family(blocks) else {
         return blocks.iter().cloned().map(Segment::Loose).collect();
     };
+    // The number of the next family heading after each block.
+    let mut next_number = vec![None; blocks.len() + 1];
+    for i in (0..blocks.len()).rev() {
+        next_number[i] = match in_family(&blocks[i], numbered_only) {
+            true => Some(strip_numbering(blocks[i].text.trim()).0),
+            false => next_number[i + 1],
+        };
+    }
     let mut segments = Vec::new();
     let mut current: Option<(Draft, u8)> = None;
     for (i, block) in blocks.iter().enumerate() {
@@ -87,21 +98,44 @@ pub fn segment(input: &mut StyleInput) -> Vec<Segment> {
                 draft.body.push(block.clone());
                 continue;
             }
+            // An indented heading between question n and question n + 1
+            // (`  ## Key points` ending a list item's answer) is part of
+            // the answer: its author wrote it inside the item.
+            let continues = draft.number.is_some() && next_number[i + 1] == Some(draft.number.map(|n| n + 1));
+            if !in_family(block, numbered_only) && continues && is_indented(text, block) {
+                draft.body.push(block.clone());
+                continue;
+            }
         }
         flush_open(&mut segments, &mut current);
         if in_family(block, numbered_only) && !starts_group(text, blocks, i, numbered_only) {
             let (prompt, number) = heading_prompt(text, block);
+            // A heading opened from a list item has its number in its text.
+            let number = number.or_else(|| strip_numbering(block.text.trim()).0);
             let explicit_id = match &block.kind {
                 BlockKind::Heading { id, .. } => id.clone(),
                 _ => None,
             };
             current = Some((Draft { prompt, number, explicit_id, ..Draft::default() }, level));
+        } else if is_contents_title(&block.text) {
+            // A table of contents groups no questions.
+            segments.push(Segment::Loose(block.clone()));
         } else {
             segments.push(Segment::topic(block));
         }
     }
     flush_open(&mut segments, &mut current);
     segments
+}
+
+fn is_indented(text: &str, block: &Block) -> bool {
+    let line_start = text[..block.range.start].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..block.range.start].chars().chain(text[block.range.clone()].chars().take(1)).any(|c| c == ' ')
+}
+
+fn is_contents_title(text: &str) -> bool {
+    let plain = text.trim().trim_end_matches(':').to_lowercase();
+    ["table of contents", "contents", "toc", "index"].contains(&plain.as_str())
 }
 
 fn flush_open(segments: &mut Vec<Segment>, current: &mut Option<(Draft, u8)>) {

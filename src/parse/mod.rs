@@ -89,6 +89,7 @@ pub fn parse_bank(file: &SourceFile, default_id: &str, config: &Config) -> (Bank
     let mut diagnostics = Vec::new();
     let split = front_matter::split_front_matter(file, &mut diagnostics);
     let mut blocks = blocks::parse_document(&file.text, split.body_start..file.text.len());
+    open_heading_items(&file.text, &mut blocks);
     let title =
         split.front.title.clone().or_else(|| take_title_heading(&mut blocks)).unwrap_or_else(|| file_stem(file));
     let reading = match split.style {
@@ -155,6 +156,48 @@ fn build_topics(bank: &mut Bank, segments: Vec<Segment>, file: &SourceFile, diag
     assembler.assign_ids(topics.iter_mut().flat_map(|t| t.questions.iter_mut()));
     bank.intro = assemble::rich_from_blocks(file, &intro);
     bank.topics = topics;
+}
+
+/// Opens up lists whose items start with a heading (`1. ### What is X?`
+/// with the answer indented below): each such item becomes its children
+/// (the heading, then the answer's blocks), so a heading reading sees the
+/// heading as a question and the rest as its answer. The item's number is
+/// the heading's numbering: it goes in front of the heading's plain text
+/// (never into its source range, which gives the prompt). Other items of
+/// such a list stay list blocks.
+fn open_heading_items(text: &str, blocks: &mut Vec<Block>) {
+    let opens = |b: &Block| b.items().iter().any(|item| starts_with_heading(&text[item.content.clone()]));
+    if !blocks.iter().any(opens) {
+        return;
+    }
+    let mut out = Vec::with_capacity(blocks.len());
+    for block in std::mem::take(blocks) {
+        if !opens(&block) {
+            out.push(block);
+            continue;
+        }
+        for item in block.items() {
+            if !starts_with_heading(&text[item.content.clone()]) {
+                out.extend(blocks::parse_blocks(text, item.range.clone()));
+                continue;
+            }
+            let mut children = blocks::item_children(text, item.range.clone());
+            let bullet = &text[item.range.start..item.content.start];
+            if let Some(first) = children.first_mut().filter(|b| b.is_heading()) {
+                let number: String = bullet.chars().take_while(char::is_ascii_digit).collect();
+                if !number.is_empty() {
+                    first.text = format!("{number}. {}", first.text.trim());
+                }
+            }
+            out.extend(children);
+        }
+    }
+    *blocks = out;
+}
+
+fn starts_with_heading(content: &str) -> bool {
+    let hashes = content.bytes().take_while(|b| *b == b'#').count();
+    (1..=6).contains(&hashes) && content[hashes..].starts_with([' ', '\t'])
 }
 
 /// Removes and returns the first `#` heading when it comes before any

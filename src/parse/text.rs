@@ -222,11 +222,44 @@ pub fn is_spacer(text: &str, block: &Block) -> bool {
     match &block.kind {
         BlockKind::Html => is_html_noise(&text[block.range.clone()]),
         BlockKind::Paragraph => {
-            block.math.is_empty() && block.text.trim().is_empty() && is_html_noise(&text[block.range.clone()])
+            (block.math.is_empty() && block.text.trim().is_empty() && is_html_noise(&text[block.range.clone()]))
+                || is_back_to_top(block)
         }
         BlockKind::List { items } => items.iter().all(|i| i.text.trim().is_empty()) && block.code.is_empty(),
         _ => false,
     }
+}
+
+/// The source of a block as it reads on its own: a block nested in a list
+/// item starts at the item's column, and its later lines are indented by
+/// as much, which alone would read as code. Up to that many leading spaces
+/// leave each later line; a block at column 0 is returned as it is.
+pub fn dedented(text: &str, range: std::ops::Range<usize>) -> std::borrow::Cow<'_, str> {
+    let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let source = &text[range.clone()];
+    // The block may start in the indentation of its first line.
+    let lead = source.len() - source.trim_start_matches(' ').len();
+    let column = range.start - line_start + lead;
+    if column == 0 || !source.contains('\n') || !text[line_start..range.start].trim().is_empty() {
+        return source.into();
+    }
+    let mut out = String::with_capacity(source.len());
+    for (i, line) in source.split_inclusive('\n').enumerate() {
+        let strip = if i == 0 { lead } else { line.bytes().take(column).take_while(|b| *b == b' ').count() };
+        out.push_str(&line[strip..]);
+    }
+    out.into()
+}
+
+/// `**[⬆ Back to Top](#table-of-contents)**`: a paragraph that is one
+/// in-page link back up.
+fn is_back_to_top(block: &Block) -> bool {
+    let words: String = block.text.chars().filter(|c| c.is_alphanumeric() || *c == ' ').collect();
+    let words = words.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    block.links.len() == 1
+        && block.links[0].url.starts_with('#')
+        && ["back to top", "top", "back to the top", "go to top", "return to top", "back to contents"]
+            .contains(&words.as_str())
 }
 
 /// Only line breaks and comments.
@@ -269,6 +302,14 @@ mod tests {
         assert_eq!(strip_numbering("Q29 Which?"), (Some(29), 4));
         assert_eq!(strip_numbering("Q.52. Which?"), (Some(52), 6));
         assert_eq!(strip_numbering("Quick 3 things"), (None, 0));
+    }
+
+    #[test]
+    fn nested_blocks_read_on_their_own() {
+        let text = "1. ### Q\n\n    ```js\n    x\n    ```\n";
+        let start = text.find("```").unwrap();
+        assert_eq!(dedented(text, start..text.len() - 1), "```js\nx\n```");
+        assert_eq!(dedented("a\n  b", 0..5), "a\n  b");
     }
 
     #[test]
