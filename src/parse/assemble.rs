@@ -108,7 +108,7 @@ impl<'a> Assembler<'a> {
         let start = prompt.spans.first().map_or(draft.prompt.start, |s| s.start);
         let end = [&parts.answer, &parts.details, &parts.context]
             .iter()
-            .filter_map(|blocks| blocks.last().map(|b| b.range.end))
+            .filter_map(|blocks| blocks.iter().map(|b| b.range.end).max())
             .max()
             .unwrap_or(draft.prompt.end)
             .max(start);

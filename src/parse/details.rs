@@ -173,7 +173,7 @@ fn answered_draft(text: &str, segments: &mut Vec<Segment>, block: &Block) -> (Dr
     }
     between.reverse();
     let (mut draft, closed) = details_draft(text, block);
-    let (range, number) = prompt.unwrap_or_else(|| (block.range.start..block.range.start, None));
+    let (range, number) = prompt.unwrap_or((block.range.start..block.range.start, None));
     draft.prompt = range;
     draft.number = number;
     draft.answer_from = Some(between.len());

@@ -1,6 +1,6 @@
-//! The heading style: questions are headings (`### 3) Why?`, `## Question
-//! 1. ...`, `#### Q1. ...`, `### What is X? [[src](url)]`), at any level
-//! H2–H6.
+//! The heading style: questions are headings at any level H2–H6
+//! (`### 3) Why?`, `## Question 1. Why?`, `#### Q1. Why?`,
+//! `### What is X? [[src](url)]`).
 //!
 //! In order:
 //! 1. pick the question family: numbered headings when most question-looking
@@ -20,7 +20,7 @@
 
 use std::ops::Range;
 
-use super::blocks::{Block, BlockKind};
+use super::blocks::{parse_blocks, Block, BlockKind};
 use super::text::{is_answer_label, strip_numbering, trailing_links_start};
 use super::{flush, is_spacer, Draft, Segment, StyleInput};
 
@@ -72,16 +72,18 @@ pub fn segment(input: &mut StyleInput) -> Vec<Segment> {
     let Some(numbered_only) = family(blocks) else {
         return blocks.iter().cloned().map(Segment::Loose).collect();
     };
-    // The number of the next family heading after each block.
+    // The number and level of the next family heading after each block.
     let mut next_number = vec![None; blocks.len() + 1];
+    let mut next_level = vec![None; blocks.len() + 1];
     for i in (0..blocks.len()).rev() {
-        next_number[i] = match in_family(&blocks[i], numbered_only) {
-            true => Some(strip_numbering(blocks[i].text.trim()).0),
-            false => next_number[i + 1],
+        (next_number[i], next_level[i]) = match in_family(&blocks[i], numbered_only) {
+            true => (Some(strip_numbering(blocks[i].text.trim()).0), blocks[i].heading_level()),
+            false => (next_number[i + 1], next_level[i + 1]),
         };
     }
     let mut segments = Vec::new();
     let mut current: Option<(Draft, u8)> = None;
+    let mut sources: Vec<Option<Range<usize>>> = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
         let Some(level) = block.heading_level() else {
             match current.as_mut() {
@@ -109,23 +111,42 @@ pub fn segment(input: &mut StyleInput) -> Vec<Segment> {
         }
         flush_open(&mut segments, &mut current);
         if in_family(block, numbered_only) && !starts_group(text, blocks, i, numbered_only) {
-            let (prompt, number) = heading_prompt(text, block);
+            let (prompt, number, links) = heading_prompt(text, block);
             // A heading opened from a list item has its number in its text.
             let number = number.or_else(|| strip_numbering(block.text.trim()).0);
             let explicit_id = match &block.kind {
                 BlockKind::Heading { id, .. } => id.clone(),
                 _ => None,
             };
-            current = Some((Draft { prompt, number, explicit_id, ..Draft::default() }, level));
-        } else if is_contents_title(&block.text) {
-            // A table of contents groups no questions.
+            let draft = Draft { prompt, number, explicit_id, ..Draft::default() };
+            // The links after the question text go to the end of its body.
+            sources.push(links);
+            current = Some((draft, level));
+        } else if is_contents_title(&block.text) || next_level[i + 1].is_none_or(|l| l <= level) {
+            // A table of contents groups no questions, nor does a heading
+            // no deeper question follows (a sibling of the next question).
             segments.push(Segment::Loose(block.clone()));
         } else {
             segments.push(Segment::topic(block));
         }
     }
     flush_open(&mut segments, &mut current);
+    add_sources(text, &mut segments, sources);
     segments
+}
+
+/// Appends each question's source links (cut from its heading) to its
+/// body, where they become part of the details.
+fn add_sources(text: &str, segments: &mut [Segment], sources: Vec<Option<Range<usize>>>) {
+    let drafts = segments.iter_mut().filter_map(|s| match s {
+        Segment::Question(draft) => Some(draft),
+        _ => None,
+    });
+    for (draft, links) in drafts.zip(sources) {
+        if let Some(links) = links {
+            draft.body.extend(parse_blocks(text, links));
+        }
+    }
 }
 
 fn is_indented(text: &str, block: &Block) -> bool {
@@ -152,8 +173,9 @@ fn starts_group(text: &str, blocks: &[Block], i: usize, numbered_only: bool) -> 
 }
 
 /// The range of a heading's text without `#`s, numbering, `{#id}`
-/// attributes, closing `#`s and links after the question.
-fn heading_prompt(text: &str, block: &Block) -> (Range<usize>, Option<u32>) {
+/// attributes, closing `#`s and links after the question; also the number
+/// and the range of those links.
+fn heading_prompt(text: &str, block: &Block) -> (Range<usize>, Option<u32>, Option<Range<usize>>) {
     let source = &text[block.range.clone()];
     let hashes = source.len() - source.trim_start_matches('#').len();
     let mut start = block.range.start + hashes;
@@ -166,13 +188,18 @@ fn heading_prompt(text: &str, block: &Block) -> (Range<usize>, Option<u32>) {
         }
     }
     end = start + text[start..end].trim_end().trim_end_matches('#').trim_end().len();
+    let mut links = None;
     if let Some(kept) = trailing_links_start(&text[start..end]) {
-        if text[start..start + kept].ends_with('?') || text[start..end].ends_with(")]") {
+        if kept < text[start..end].len()
+            && (text[start..start + kept].ends_with('?') || text[start..end].ends_with(")]"))
+        {
+            let after = &text[start + kept..end];
+            links = Some(start + kept + (after.len() - after.trim_start().len())..end);
             end = start + kept;
         }
     }
     let (number, prefix) = strip_numbering(&text[start..end]);
-    (start + prefix..end, number)
+    (start + prefix..end, number, links)
 }
 
 #[cfg(test)]
@@ -184,7 +211,7 @@ mod tests {
     fn prompt_range_strips_numbering_and_attributes() {
         let text = "### Q3: Why? {#why-id}\n";
         let blocks = parse_document(text, 0..text.len());
-        let (range, number) = heading_prompt(text, &blocks[0]);
+        let (range, number, _) = heading_prompt(text, &blocks[0]);
         assert_eq!(&text[range], "Why?");
         assert_eq!(number, Some(3));
     }
@@ -193,8 +220,9 @@ mod tests {
     fn prompt_range_leaves_out_links_after_the_question() {
         let text = "## 8 . Why? [[src](https://example.org/q)]\n";
         let blocks = parse_document(text, 0..text.len());
-        let (range, number) = heading_prompt(text, &blocks[0]);
+        let (range, number, links) = heading_prompt(text, &blocks[0]);
         assert_eq!(&text[range], "Why?");
         assert_eq!(number, Some(8));
+        assert_eq!(&text[links.unwrap()], "[[src](https://example.org/q)]");
     }
 }

@@ -54,9 +54,10 @@ pub fn strip_numbering(text: &str) -> (Option<u32>, usize) {
     let mut gap = 0;
     if digits > 0 {
         let after = &rest.as_bytes()[digits..];
-        if after.first().is_some_and(|b| b.is_ascii_lowercase()) && matches!(after.get(1), Some(b'.' | b')' | b':')) {
-            gap = 1;
-        } else if after.first() == Some(&b' ') && matches!(after.get(1), Some(b'.' | b')')) {
+        let letter =
+            after.first().is_some_and(|b| b.is_ascii_lowercase()) && matches!(after.get(1), Some(b'.' | b')' | b':'));
+        let space = after.first() == Some(&b' ') && matches!(after.get(1), Some(b'.' | b')'));
+        if letter || space {
             gap = 1;
         }
     }
