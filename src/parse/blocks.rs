@@ -166,6 +166,16 @@ fn starts_question(line: &str) -> bool {
         || line.starts_with("Q: ")
         || line.starts_with("**Q:**")
         || line.starts_with("<details")
+        || is_numbered_heading(line)
+}
+
+/// `#### Q70. ...`, `## 3) ...`: a numbered heading, which code (a shell
+/// comment, a Markdown sample) rarely is.
+fn is_numbered_heading(line: &str) -> bool {
+    let hashes = line.bytes().take_while(|b| *b == b'#').count();
+    (2..=6).contains(&hashes)
+        && line[hashes..].starts_with(' ')
+        && super::text::strip_numbering(&line[hashes..]).0.is_some()
 }
 
 /// Parses `text[range]` into top-level blocks (no fence recovery).
@@ -617,6 +627,13 @@ mod tests {
         assert_eq!(b[0].strong_lead, Some(("What is $x$?".into(), "👶".into())));
         assert_eq!(b[1].strong_lead, Some(("?".into(), "Why $a_1$?".into())));
         assert_eq!(&text[b[1].math[0].range.clone()], "a_1");
+    }
+
+    #[test]
+    fn unterminated_fence_is_cut_at_the_next_numbered_heading() {
+        let text = "#### Q1. One?\n\n```css\nbox {}\n ```md\n- [x] a\n\n#### Q2. Two?\n\n- [x] b\n";
+        let b = blocks(text);
+        assert!(b.iter().any(|x| x.text == "Q2. Two?"), "{b:?}");
     }
 
     #[test]
