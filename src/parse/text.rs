@@ -109,7 +109,11 @@ pub fn is_answer_label(text: &str) -> bool {
         "click to show answer",
         "click here for answer",
     ];
-    LABELS.contains(&plain) || (plain.starts_with("answer ") && plain.len() <= 12)
+    // `Answer: D`, `Solution 1 (iterative)`: a label with a short note.
+    let noted = ["answer ", "solution ", "answer(", "solution("].iter().any(|l| plain.starts_with(l))
+        && !plain.ends_with('?')
+        && plain.chars().count() <= 60;
+    LABELS.contains(&plain) || noted
 }
 
 /// Collapsible summaries that are page furniture, never a question: tables
@@ -319,6 +323,9 @@ mod tests {
         assert!(is_answer_label("Show Answer"));
         assert!(is_answer_label("SOLUTION:"));
         assert!(!is_answer_label("What is the answer to this?"));
+        assert!(is_answer_label("<b>Solution 1 (Iterative generation)</b>"));
+        assert!(is_answer_label("Answer: D"));
+        assert!(!is_answer_label("Answer the question: why?"));
         assert!(is_noise_summary("Hide/Show table of contents"));
         let t = "What is X? [[src](https://a.b/c)]";
         assert_eq!(&t[..trailing_links_start(t).unwrap()], "What is X?");
