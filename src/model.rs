@@ -21,6 +21,10 @@ pub struct Bank {
     pub default_language: Option<String>,
     /// The question style the parser used for this file.
     pub style: Style,
+    /// Why that style won: its evidence and the runner-up's (`check
+    /// --outline` prints it).
+    #[serde(skip)]
+    pub reading: String,
     /// Text before the first question (after the title), kept so nothing
     /// the author wrote is dropped.
     #[serde(skip)]

@@ -17,6 +17,9 @@ pub fn render_outline(banks: &[Bank]) -> String {
             bank.style.as_str(),
             if count == 1 { "" } else { "s" }
         );
+        if !bank.reading.is_empty() {
+            let _ = writeln!(out, "  {}", bank.reading);
+        }
         for topic in &bank.topics {
             let _ = writeln!(out, "  topic \"{}\" ({} questions)", topic.title, topic.questions.len());
             for q in &topic.questions {

@@ -108,7 +108,7 @@ impl<'a> Assembler<'a> {
         let start = prompt.spans.first().map_or(draft.prompt.start, |s| s.start);
         let end = [&parts.answer, &parts.details, &parts.context]
             .iter()
-            .filter_map(|blocks| blocks.last().map(|b| b.range.end))
+            .filter_map(|blocks| blocks.iter().map(|b| b.range.end).max())
             .max()
             .unwrap_or(draft.prompt.end)
             .max(start);
@@ -326,7 +326,8 @@ pub fn rich_from_blocks(file: &SourceFile, blocks: &[Block]) -> Rich {
         if !rich.markdown.is_empty() {
             rich.markdown.push_str("\n\n");
         }
-        rich.markdown.push_str(&file.text[block.range.clone()]);
+        // Blocks opened from a list item read as they would on their own.
+        rich.markdown.push_str(&super::text::dedented(&file.text, block.range.clone()));
         if !rich.plain.is_empty() {
             rich.plain.push('\n');
         }

@@ -166,16 +166,39 @@ fn starts_question(line: &str) -> bool {
         || line.starts_with("Q: ")
         || line.starts_with("**Q:**")
         || line.starts_with("<details")
+        || is_numbered_heading(line)
+}
+
+/// `#### Q70. ...`, `## 3) ...`: a numbered heading, which code (a shell
+/// comment, a Markdown sample) rarely is.
+fn is_numbered_heading(line: &str) -> bool {
+    let hashes = line.bytes().take_while(|b| *b == b'#').count();
+    (2..=6).contains(&hashes)
+        && line[hashes..].starts_with(' ')
+        && super::text::strip_numbering(&line[hashes..]).0.is_some()
 }
 
 /// Parses `text[range]` into top-level blocks (no fence recovery).
 pub fn parse_blocks(text: &str, range: Range<usize>) -> Vec<Block> {
+    parse_at_depth(text, range, 0)
+}
+
+/// The blocks inside a list item: `range` is one item of a list (bullet
+/// included), parsed in place so indented lines keep their meaning; each
+/// child of the item becomes a block (the text of a tight item a
+/// paragraph). Ranges are offsets into `text`.
+pub fn item_children(text: &str, range: Range<usize>) -> Vec<Block> {
+    parse_at_depth(text, range, 2)
+}
+
+fn parse_at_depth(text: &str, range: Range<usize>, base_depth: usize) -> Vec<Block> {
     let base = range.start;
     let slice = &text[range];
-    let mut builder = BlockBuilder::default();
+    let mut builder = BlockBuilder { base_depth, ..BlockBuilder::default() };
     for (event, r) in Parser::new_ext(slice, options()).into_offset_iter() {
         builder.push(text, event, (r.start + base)..(r.end + base));
     }
+    builder.finish(text, text.len().min(base + slice.len()));
     builder.blocks
 }
 
@@ -185,6 +208,12 @@ struct BlockBuilder {
     blocks: Vec<Block>,
     current: Option<Block>,
     depth: usize,
+    /// The depth whose elements are blocks: 0 for a document, 2 for the
+    /// children of a list item (inside the list and the item).
+    base_depth: usize,
+    /// The current block is the bare text of a tight list item, which has
+    /// no paragraph tag of its own.
+    bare_text: bool,
     /// Depth inside `**strong**` and whether the leading strong run ended.
     strong_depth: usize,
     strong_state: StrongState,
@@ -245,29 +274,50 @@ impl BlockBuilder {
         }
         match event {
             Event::Start(tag) => {
-                if self.depth == 0 {
+                if self.depth == self.base_depth {
+                    self.end_bare_text(text);
                     self.begin(block_kind(&tag), range.clone());
                 }
                 self.start_tag(text, tag, range);
                 self.depth += 1;
             }
             Event::End(tag) => {
+                if self.depth == self.base_depth {
+                    // The end of the item that held bare text.
+                    self.end_bare_text(text);
+                }
                 self.end_tag(text, tag, range.clone());
                 self.depth = self.depth.saturating_sub(1);
-                if self.depth == 0 {
+                if self.depth == self.base_depth && self.current.is_some() {
                     self.finish(text, range.end);
                 }
             }
-            Event::Rule if self.depth == 0 => {
+            Event::Rule if self.depth == self.base_depth => {
+                self.end_bare_text(text);
                 self.begin(BlockKind::Rule, range.clone());
                 self.finish(text, range.end);
             }
-            Event::Html(_) | Event::InlineHtml(_) if self.depth == 0 => {
+            Event::Html(_) if self.depth == self.base_depth => {
+                self.end_bare_text(text);
+                self.begin(BlockKind::Html, range.clone());
+                self.take_html_links();
+                self.finish(text, range.end);
+            }
+            Event::InlineHtml(_) if self.depth == 0 => {
                 self.begin(BlockKind::Html, range.clone());
                 self.take_html_links();
                 self.finish(text, range.end);
             }
             other => self.inline(text, other, range),
+        }
+    }
+
+    /// Ends a tight item's bare text block, if one is open.
+    fn end_bare_text(&mut self, text: &str) {
+        if self.bare_text {
+            self.bare_text = false;
+            let end = self.current.as_ref().map_or(0, |b| b.range.end);
+            self.finish(text, end);
         }
     }
 
@@ -334,7 +384,7 @@ impl BlockBuilder {
                 }
                 self.strong_depth += 1;
             }
-            Tag::Item if self.depth == 1 => {
+            Tag::Item if self.depth == self.base_depth + 1 => {
                 if let BlockKind::List { items } = &mut block.kind {
                     let content = (range.start + bullet_len(&text[range.clone()])).min(range.end);
                     items.push(Item {
@@ -396,6 +446,16 @@ impl BlockBuilder {
     }
 
     fn inline(&mut self, _text: &str, event: Event, range: Range<usize>) {
+        if self.base_depth > 0 && self.depth == self.base_depth && (self.current.is_none() || self.bare_text) {
+            // Text straight inside a tight item: a paragraph without a tag.
+            match self.current.as_mut() {
+                Some(block) => block.range.end = block.range.end.max(range.end),
+                None => {
+                    self.begin(BlockKind::Paragraph, range.clone());
+                    self.bare_text = true;
+                }
+            }
+        }
         if let Some(code) = self.code.as_mut() {
             if let Event::Text(t) = &event {
                 if code.source.is_empty() {
@@ -594,6 +654,13 @@ mod tests {
         assert_eq!(items[1].text, "beta\ngamma\ndelta");
         // A loose list's paragraphs were lines already; no blank line comes in.
         assert_eq!(b[1].text, "one\ntwo");
+    }
+
+    #[test]
+    fn unterminated_fence_is_cut_at_the_next_numbered_heading() {
+        let text = "#### Q1. One?\n\n```css\nbox {}\n ```md\n- [x] a\n\n#### Q2. Two?\n\n- [x] b\n";
+        let b = blocks(text);
+        assert!(b.iter().any(|x| x.text == "Q2. Two?"), "{b:?}");
     }
 
     #[test]

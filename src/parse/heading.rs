@@ -1,71 +1,181 @@
-//! The heading style: questions are headings of one level (`### 3) Why?`,
-//! `### Q: ...`). The answer runs to the next heading of the same or a
-//! higher level; higher-level headings are topics; deeper headings belong
-//! to the answer. Numbering prefixes are stripped and kept as `number`; a
-//! `{#id}` attribute is the question's explicit id.
+//! The heading style: questions are headings at any level H2–H6
+//! (`### 3) Why?`, `## Question 1. Why?`, `#### Q1. Why?`,
+//! `### What is X? [[src](url)]`).
+//!
+//! In order:
+//! 1. pick the question family: numbered headings when most question-looking
+//!    headings are numbered, else every heading ending with `?`;
+//! 2. walk the headings: a family heading at or above the open question's
+//!    level starts a question (unless another family heading follows it
+//!    directly: then it is a topic); a deeper heading inside an open
+//!    question belongs to its answer; any other heading is a topic and
+//!    closes the question, unless it is indented and the numbering goes on
+//!    after it (question n, the heading, question n + 1: then it is part
+//!    of n's answer, written inside a list item). So
+//!    numbering may restart under each topic and the question level may
+//!    change between sections;
+//! 3. the prompt is the heading text without `#`s, numbering (kept as
+//!    `number`), `{#id}` attributes (the explicit id) and the links after
+//!    the question text.
 
 use std::ops::Range;
 
-use super::blocks::Block;
-use super::text::strip_numbering;
-use super::{flush, Draft, Segment, StyleInput};
+use super::blocks::{parse_blocks, Block, BlockKind};
+use super::text::{is_answer_label, strip_numbering, trailing_links_start};
+use super::{flush, is_spacer, Draft, Segment, StyleInput};
+
+/// A heading's text without the links after the question.
+fn question_text(block: &Block) -> &str {
+    let text = block.text.trim();
+    match trailing_links_start(text) {
+        Some(end) if text[..end].ends_with('?') => &text[..end],
+        _ => text,
+    }
+}
+
+fn is_numbered(block: &Block) -> bool {
+    strip_numbering(block.text.trim()).1 > 0
+}
 
 /// A heading that reads like a question: numbered, or ending with `?`.
 fn looks_like_question(block: &Block) -> bool {
-    let text = block.text.trim();
-    block.is_heading() && (text.ends_with('?') || strip_numbering(text).1 > 0)
+    block.is_heading()
+        && block.heading_level() != Some(1)
+        && !is_answer_label(&block.text)
+        && (question_text(block).ends_with('?') || is_numbered(block))
 }
 
-/// The level whose headings most often look like questions (deepest on ties).
-fn question_level(blocks: &[Block]) -> Option<u8> {
-    let mut counts = [0usize; 7];
+/// Which question-looking headings are questions: numbered ones when they
+/// are most of them (then `### Who uses it?` inside an answer is not a
+/// question), else all of them.
+fn family(blocks: &[Block]) -> Option<bool> {
+    let (mut numbered, mut all) = (0usize, 0usize);
     for block in blocks.iter().filter(|b| looks_like_question(b)) {
-        counts[usize::from(block.heading_level().unwrap_or(0))] += 1;
+        all += 1;
+        numbered += usize::from(is_numbered(block));
     }
-    let best = *counts.iter().max()?;
-    (best > 0).then(|| (1..=6u8).rev().find(|l| counts[usize::from(*l)] == best)).flatten()
+    (all > 0).then_some(numbered >= 2 && numbered * 2 >= all)
+}
+
+fn in_family(block: &Block, numbered_only: bool) -> bool {
+    looks_like_question(block) && (!numbered_only || is_numbered(block))
 }
 
 pub fn count_starts(_text: &str, blocks: &[Block]) -> usize {
-    question_level(blocks)
-        .map_or(0, |level| blocks.iter().filter(|b| b.heading_level() == Some(level) && looks_like_question(b)).count())
+    let Some(numbered_only) = family(blocks) else { return 0 };
+    blocks.iter().filter(|b| in_family(b, numbered_only)).count()
 }
 
 pub fn segment(input: &mut StyleInput) -> Vec<Segment> {
     let text = input.file.text.as_str();
-    let Some(level) = question_level(input.blocks) else {
-        return input.blocks.iter().cloned().map(Segment::Loose).collect();
+    let blocks = input.blocks;
+    let Some(numbered_only) = family(blocks) else {
+        return blocks.iter().cloned().map(Segment::Loose).collect();
     };
+    // The number and level of the next family heading after each block.
+    let mut next_number = vec![None; blocks.len() + 1];
+    let mut next_level = vec![None; blocks.len() + 1];
+    for i in (0..blocks.len()).rev() {
+        (next_number[i], next_level[i]) = match in_family(&blocks[i], numbered_only) {
+            true => (Some(strip_numbering(blocks[i].text.trim()).0), blocks[i].heading_level()),
+            false => (next_number[i + 1], next_level[i + 1]),
+        };
+    }
     let mut segments = Vec::new();
-    let mut current: Option<Draft> = None;
-    for block in input.blocks {
-        match block.heading_level() {
-            Some(l) if l < level => {
-                flush(&mut segments, &mut current);
-                segments.push(Segment::topic(block));
-            }
-            Some(l) if l == level => {
-                flush(&mut segments, &mut current);
-                let (prompt, number) = heading_prompt(text, block);
-                let explicit_id = match &block.kind {
-                    super::blocks::BlockKind::Heading { id, .. } => id.clone(),
-                    _ => None,
-                };
-                current = Some(Draft { prompt, number, explicit_id, ..Draft::default() });
-            }
-            _ => match current.as_mut() {
-                Some(draft) => draft.body.push(block.clone()),
+    let mut current: Option<(Draft, u8)> = None;
+    let mut sources: Vec<Option<Range<usize>>> = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        let Some(level) = block.heading_level() else {
+            match current.as_mut() {
+                Some((draft, _)) => draft.body.push(block.clone()),
                 None => segments.push(Segment::Loose(block.clone())),
-            },
+            }
+            continue;
+        };
+        if let Some((draft, open)) = current.as_mut() {
+            // A deeper heading is part of the answer, unless it carries the
+            // next number (`#### Q139.` after a mis-levelled `### Q138.`).
+            let next = draft.number.is_some_and(|n| strip_numbering(block.text.trim()).0 == Some(n + 1));
+            if level > *open && !(next && in_family(block, numbered_only)) {
+                draft.body.push(block.clone());
+                continue;
+            }
+            // An indented heading between question n and question n + 1
+            // (`  ## Key points` ending a list item's answer) is part of
+            // the answer: its author wrote it inside the item.
+            let continues = draft.number.is_some() && next_number[i + 1] == Some(draft.number.map(|n| n + 1));
+            if !in_family(block, numbered_only) && continues && is_indented(text, block) {
+                draft.body.push(block.clone());
+                continue;
+            }
+        }
+        flush_open(&mut segments, &mut current);
+        if in_family(block, numbered_only) && !starts_group(text, blocks, i, numbered_only) {
+            let (prompt, number, links) = heading_prompt(text, block);
+            // A heading opened from a list item has its number in its text.
+            let number = number.or_else(|| strip_numbering(block.text.trim()).0);
+            let explicit_id = match &block.kind {
+                BlockKind::Heading { id, .. } => id.clone(),
+                _ => None,
+            };
+            let draft = Draft { prompt, number, explicit_id, ..Draft::default() };
+            // The links after the question text go to the end of its body.
+            sources.push(links);
+            current = Some((draft, level));
+        } else if is_contents_title(&block.text) || next_level[i + 1].is_none_or(|l| l <= level) {
+            // A table of contents groups no questions, nor does a heading
+            // no deeper question follows (a sibling of the next question).
+            segments.push(Segment::Loose(block.clone()));
+        } else {
+            segments.push(Segment::topic(block));
         }
     }
-    flush(&mut segments, &mut current);
+    flush_open(&mut segments, &mut current);
+    add_sources(text, &mut segments, sources);
     segments
 }
 
+/// Appends each question's source links (cut from its heading) to its
+/// body, where they become part of the details.
+fn add_sources(text: &str, segments: &mut [Segment], sources: Vec<Option<Range<usize>>>) {
+    let drafts = segments.iter_mut().filter_map(|s| match s {
+        Segment::Question(draft) => Some(draft),
+        _ => None,
+    });
+    for (draft, links) in drafts.zip(sources) {
+        if let Some(links) = links {
+            draft.body.extend(parse_blocks(text, links));
+        }
+    }
+}
+
+fn is_indented(text: &str, block: &Block) -> bool {
+    let line_start = text[..block.range.start].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..block.range.start].chars().chain(text[block.range.clone()].chars().take(1)).any(|c| c == ' ')
+}
+
+fn is_contents_title(text: &str) -> bool {
+    let plain = text.trim().trim_end_matches(':').to_lowercase();
+    ["table of contents", "contents", "toc", "index"].contains(&plain.as_str())
+}
+
+fn flush_open(segments: &mut Vec<Segment>, current: &mut Option<(Draft, u8)>) {
+    let mut draft = current.take().map(|(d, _)| d);
+    flush(segments, &mut draft);
+}
+
+/// A family heading directly followed (only spacers between) by a deeper
+/// family heading groups questions: it is a topic.
+fn starts_group(text: &str, blocks: &[Block], i: usize, numbered_only: bool) -> bool {
+    let level = blocks[i].heading_level().unwrap_or(0);
+    let next = blocks[i + 1..].iter().find(|b| !is_spacer(text, b));
+    next.is_some_and(|b| b.heading_level().is_some_and(|l| l > level) && in_family(b, numbered_only))
+}
+
 /// The range of a heading's text without `#`s, numbering, `{#id}`
-/// attributes and closing `#`s.
-fn heading_prompt(text: &str, block: &Block) -> (Range<usize>, Option<u32>) {
+/// attributes, closing `#`s and links after the question; also the number
+/// and the range of those links.
+fn heading_prompt(text: &str, block: &Block) -> (Range<usize>, Option<u32>, Option<Range<usize>>) {
     let source = &text[block.range.clone()];
     let hashes = source.len() - source.trim_start_matches('#').len();
     let mut start = block.range.start + hashes;
@@ -78,8 +188,18 @@ fn heading_prompt(text: &str, block: &Block) -> (Range<usize>, Option<u32>) {
         }
     }
     end = start + text[start..end].trim_end().trim_end_matches('#').trim_end().len();
+    let mut links = None;
+    if let Some(kept) = trailing_links_start(&text[start..end]) {
+        if kept < text[start..end].len()
+            && (text[start..start + kept].ends_with('?') || text[start..end].ends_with(")]"))
+        {
+            let after = &text[start + kept..end];
+            links = Some(start + kept + (after.len() - after.trim_start().len())..end);
+            end = start + kept;
+        }
+    }
     let (number, prefix) = strip_numbering(&text[start..end]);
-    (start + prefix..end, number)
+    (start + prefix..end, number, links)
 }
 
 #[cfg(test)]
@@ -91,8 +211,18 @@ mod tests {
     fn prompt_range_strips_numbering_and_attributes() {
         let text = "### Q3: Why? {#why-id}\n";
         let blocks = parse_document(text, 0..text.len());
-        let (range, number) = heading_prompt(text, &blocks[0]);
+        let (range, number, _) = heading_prompt(text, &blocks[0]);
         assert_eq!(&text[range], "Why?");
         assert_eq!(number, Some(3));
+    }
+
+    #[test]
+    fn prompt_range_leaves_out_links_after_the_question() {
+        let text = "## 8 . Why? [[src](https://example.org/q)]\n";
+        let blocks = parse_document(text, 0..text.len());
+        let (range, number, links) = heading_prompt(text, &blocks[0]);
+        assert_eq!(&text[range], "Why?");
+        assert_eq!(number, Some(8));
+        assert_eq!(&text[links.unwrap()], "[[src](https://example.org/q)]");
     }
 }

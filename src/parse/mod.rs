@@ -5,11 +5,14 @@
 //! 2. cut the body into top-level blocks ([`blocks`]);
 //! 3. take the title (front matter `title`, else the first `#` heading,
 //!    else the file name);
-//! 4. detect the question style, unless front matter forces one
-//!    ([`detect_style`]);
-//! 5. let that style's module cut the blocks into topics and question
-//!    drafts (one file per style: [`marker`], [`heading`], [`bold`],
-//!    [`details`], [`qa`]);
+//! 4. read the blocks with every applicable style (one file per style:
+//!    [`marker`], [`heading`], [`bold`], [`details`], [`qa`]), each into
+//!    topics and question drafts with its own diagnostics, answer
+//!    collapsibles opened in every draft
+//!    ([`details::open_answer_collapsibles`]);
+//! 5. score each reading by its evidence ([`Score`]) and keep the best
+//!    ([`choose_reading`]); front matter `style` forces one; the losers'
+//!    diagnostics are dropped;
 //! 6. turn every draft into a [`Question`] with the rules all styles share
 //!    ([`assemble`]: prompt code, choices and keys, cloze, tags,
 //!    difficulty, ids).
@@ -86,17 +89,15 @@ pub fn parse_bank(file: &SourceFile, default_id: &str, config: &Config) -> (Bank
     let mut diagnostics = Vec::new();
     let split = front_matter::split_front_matter(file, &mut diagnostics);
     let mut blocks = blocks::parse_document(&file.text, split.body_start..file.text.len());
+    open_heading_items(&file.text, &mut blocks);
     let title =
         split.front.title.clone().or_else(|| take_title_heading(&mut blocks)).unwrap_or_else(|| file_stem(file));
-    let style = split.style.unwrap_or_else(|| detect_style(&file.text, &blocks));
-    let mut input = StyleInput { file, blocks: &blocks, diagnostics: &mut diagnostics };
-    let segments = match style {
-        Style::Marker => marker::segment(&mut input),
-        Style::Heading => heading::segment(&mut input),
-        Style::Bold => bold::segment(&mut input),
-        Style::Details => details::segment(&mut input),
-        Style::Qa => qa::segment(&mut input),
+    let reading = match split.style {
+        Some(style) => read(file, &blocks, style),
+        None => choose_reading(file, &blocks),
     };
+    let Reading { style, segments, diagnostics: reading_diagnostics, score, runner_up } = reading;
+    diagnostics.extend(reading_diagnostics);
     let id = split.front.id.clone().unwrap_or_else(|| default_id.to_string());
     let mut bank = Bank {
         deck_name: split.front.deck.clone().or_else(|| config.anki.deck.clone()).unwrap_or_else(|| title.clone()),
@@ -106,6 +107,7 @@ pub fn parse_bank(file: &SourceFile, default_id: &str, config: &Config) -> (Bank
         tags: split.front.tags.0.clone(),
         default_language: split.front.language.clone().or_else(|| config.code.default_language.clone()),
         style,
+        reading: describe_reading(style, score, runner_up, split.style.is_some()),
         intro: Rich::default(),
         topics: Vec::new(),
     };
@@ -156,6 +158,48 @@ fn build_topics(bank: &mut Bank, segments: Vec<Segment>, file: &SourceFile, diag
     bank.topics = topics;
 }
 
+/// Opens up lists whose items start with a heading (`1. ### What is X?`
+/// with the answer indented below): each such item becomes its children
+/// (the heading, then the answer's blocks), so a heading reading sees the
+/// heading as a question and the rest as its answer. The item's number is
+/// the heading's numbering: it goes in front of the heading's plain text
+/// (never into its source range, which gives the prompt). Other items of
+/// such a list stay list blocks.
+fn open_heading_items(text: &str, blocks: &mut Vec<Block>) {
+    let opens = |b: &Block| b.items().iter().any(|item| starts_with_heading(&text[item.content.clone()]));
+    if !blocks.iter().any(opens) {
+        return;
+    }
+    let mut out = Vec::with_capacity(blocks.len());
+    for block in std::mem::take(blocks) {
+        if !opens(&block) {
+            out.push(block);
+            continue;
+        }
+        for item in block.items() {
+            if !starts_with_heading(&text[item.content.clone()]) {
+                out.extend(blocks::parse_blocks(text, item.range.clone()));
+                continue;
+            }
+            let mut children = blocks::item_children(text, item.range.clone());
+            let bullet = &text[item.range.start..item.content.start];
+            if let Some(first) = children.first_mut().filter(|b| b.is_heading()) {
+                let number: String = bullet.chars().take_while(char::is_ascii_digit).collect();
+                if !number.is_empty() {
+                    first.text = format!("{number}. {}", first.text.trim());
+                }
+            }
+            out.extend(children);
+        }
+    }
+    *blocks = out;
+}
+
+fn starts_with_heading(content: &str) -> bool {
+    let hashes = content.bytes().take_while(|b| *b == b'#').count();
+    (1..=6).contains(&hashes) && content[hashes..].starts_with([' ', '\t'])
+}
+
 /// Removes and returns the first `#` heading when it comes before any
 /// other content: it is the bank's title, not a topic.
 fn take_title_heading(blocks: &mut Vec<Block>) -> Option<String> {
@@ -173,22 +217,128 @@ fn file_stem(file: &SourceFile) -> String {
     file.path.file_stem().map_or_else(|| "Untitled".to_string(), |s| s.to_string_lossy().into_owned())
 }
 
-/// Picks the style with the most question starts. Ties go to the more
-/// specific style (details, qa, marker, heading, bold); no signal at all
-/// means marker, whose inferred questions still find `?` paragraphs.
-pub fn detect_style(text: &str, blocks: &[Block]) -> Style {
-    let scores = [
-        (Style::Details, details::count_starts(text, blocks)),
-        (Style::Qa, qa::count_starts(text, blocks)),
-        (Style::Marker, marker::count_starts(text, blocks)),
-        (Style::Heading, heading::count_starts(text, blocks)),
-        (Style::Bold, bold::count_starts(text, blocks)),
-    ];
-    let best = scores.iter().map(|(_, n)| *n).max().unwrap_or(0);
-    if best == 0 {
-        return Style::Marker;
+/// One reading of a file: what a style found and the diagnostics it raised.
+struct Reading {
+    style: Style,
+    segments: Vec<Segment>,
+    diagnostics: Vec<Diagnostic>,
+    score: Score,
+    /// The best other reading, for `check --outline`.
+    runner_up: Option<(Style, Score)>,
+}
+
+/// The evidence for a reading.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Score {
+    pub questions: usize,
+    /// Questions with something after the prompt.
+    pub answered: usize,
+    /// Prompts that are an answer label ("Answer", "Solution"): misreads.
+    pub labels: usize,
+    /// Share of the file's content (bytes of non-spacer blocks) inside
+    /// questions, in thousandths.
+    pub coverage: usize,
+}
+
+impl Score {
+    /// One number to compare readings: answered questions count most, an
+    /// answer label as a prompt costs more than the question gains, and
+    /// coverage breaks ties between readings that find as many questions.
+    pub fn value(self) -> i64 {
+        let [q, a, l, c] = [self.questions, self.answered, self.labels, self.coverage].map(|n| n as i64);
+        (q + 2 * a - 4 * l) * 1000 + c
     }
-    scores.iter().find(|(_, n)| *n == best).map_or(Style::Marker, |(s, _)| *s)
+
+    fn key(self) -> (bool, i64) {
+        (self.questions > 0, self.value())
+    }
+}
+
+/// The styles tried, in the order that wins ties: the more specific first.
+const TIE_ORDER: [Style; 5] = [Style::Details, Style::Qa, Style::Marker, Style::Heading, Style::Bold];
+
+/// Reads the blocks with every style that sees a question start (marker
+/// always: its inferred questions need no start) and keeps the reading
+/// with the best [`Score`]: a reading that finds questions always beats
+/// one that finds none.
+fn choose_reading(file: &SourceFile, blocks: &[Block]) -> Reading {
+    let text = file.text.as_str();
+    let mut readings: Vec<Reading> = TIE_ORDER
+        .iter()
+        .filter(|style| **style == Style::Marker || count_starts(**style, text, blocks) > 0)
+        .map(|style| read(file, blocks, *style))
+        .collect();
+    // Stable: on equal keys the earlier (tie-order) reading stays first.
+    readings.sort_by_key(|r| std::cmp::Reverse(r.score.key()));
+    let mut readings = readings.into_iter();
+    let mut best = readings.next().expect("the marker reading is always tried");
+    best.runner_up = readings.next().map(|r| (r.style, r.score));
+    best
+}
+
+fn count_starts(style: Style, text: &str, blocks: &[Block]) -> usize {
+    match style {
+        Style::Marker => marker::count_starts(text, blocks),
+        Style::Heading => heading::count_starts(text, blocks),
+        Style::Bold => bold::count_starts(text, blocks),
+        Style::Details => details::count_starts(text, blocks),
+        Style::Qa => qa::count_starts(text, blocks),
+    }
+}
+
+/// One style's reading of the blocks, scored.
+fn read(file: &SourceFile, blocks: &[Block], style: Style) -> Reading {
+    let mut diagnostics = Vec::new();
+    let mut input = StyleInput { file, blocks, diagnostics: &mut diagnostics };
+    let mut segments = match style {
+        Style::Marker => marker::segment(&mut input),
+        Style::Heading => heading::segment(&mut input),
+        Style::Bold => bold::segment(&mut input),
+        Style::Details => details::segment(&mut input),
+        Style::Qa => qa::segment(&mut input),
+    };
+    for segment in &mut segments {
+        if let Segment::Question(draft) = segment {
+            details::open_answer_collapsibles(&file.text, draft);
+        }
+    }
+    let score = score(&file.text, blocks, &segments);
+    Reading { style, segments, diagnostics, score, runner_up: None }
+}
+
+/// Counts the evidence in a reading's segments.
+fn score(text: &str, blocks: &[Block], segments: &[Segment]) -> Score {
+    let content: usize = blocks.iter().filter(|b| !is_spacer(text, b)).map(|b| b.range.len()).sum();
+    let mut score = Score::default();
+    let mut covered = 0;
+    for segment in segments {
+        let Segment::Question(draft) = segment else { continue };
+        score.questions += 1;
+        let answer = &draft.body[draft.answer_from.unwrap_or(0).min(draft.body.len())..];
+        if answer.iter().any(|b| !is_spacer(text, b)) {
+            score.answered += 1;
+        }
+        if text::is_answer_label(&text[draft.prompt.clone()]) {
+            score.labels += 1;
+        }
+        covered += draft.prompt.len() + draft.body.iter().map(|b| b.range.len()).sum::<usize>();
+    }
+    score.coverage = (covered * 1000).checked_div(content).unwrap_or(0).min(1000);
+    score
+}
+
+/// How the bank was read, for `check --outline`.
+fn describe_reading(style: Style, score: Score, runner_up: Option<(Style, Score)>, forced: bool) -> String {
+    let summary = |s: Score| {
+        format!("{} found, {} answered, {}‰ covered, score {}", s.questions, s.answered, s.coverage, s.value())
+    };
+    let mut out = format!("{} reading: {}", style.as_str(), summary(score));
+    if forced {
+        out.push_str(" (forced by front matter)");
+    } else if let Some((other, s)) = runner_up {
+        out.push_str(&format!("; runner-up {}: {}", other.as_str(), summary(s)));
+    }
+    out
 }
 
 /// True when the block at `i` is a heading that introduces a question:

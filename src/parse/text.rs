@@ -33,8 +33,10 @@ pub fn normalize_prompt(text: &str) -> String {
         .join(" ")
 }
 
-/// Strips a numbering prefix (`3)`, `3.`, `Q3:`, `Q:`, `Question 3:`) and
-/// returns the number and the byte length of the prefix with its spaces.
+/// Strips a numbering prefix (`3)`, `3.`, `8 .`, `17a.`, `Q3:`, `Q1.`, `Q:`,
+/// `Q.`, `Question 3:`, `Question 1.`) and returns the number and the byte
+/// length of the prefix with its spaces. A `.` directly followed by a digit
+/// is a decimal (`1.5 million`), not numbering.
 pub fn strip_numbering(text: &str) -> (Option<u32>, usize) {
     let trimmed = text.trim_start();
     let lead = text.len() - trimmed.len();
@@ -42,21 +44,129 @@ pub fn strip_numbering(text: &str) -> (Option<u32>, usize) {
         .iter()
         .find_map(|p| trimmed.strip_prefix(p).map(|r| (r, p.len())))
         .unwrap_or((trimmed, 0));
+    // `Q.52.`: a dot between the `Q` and its number.
+    let (rest, q_len) = match rest.strip_prefix('.') {
+        Some(r) if q_len == 1 && r.starts_with(|c: char| c.is_ascii_digit()) => (r, 2),
+        _ => (rest, q_len),
+    };
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    let punct = rest[digits..].chars().next().filter(|c| matches!(c, ')' | '.' | ':'));
+    // `17a.` (a question split in parts) and `8 .` (a stray space).
+    let mut gap = 0;
+    if digits > 0 {
+        let after = &rest.as_bytes()[digits..];
+        let letter =
+            after.first().is_some_and(|b| b.is_ascii_lowercase()) && matches!(after.get(1), Some(b'.' | b')' | b':'));
+        let space = after.first() == Some(&b' ') && matches!(after.get(1), Some(b'.' | b')'));
+        if letter || space {
+            gap = 1;
+        }
+    }
+    let punct = rest[digits + gap..].chars().next().filter(|c| matches!(c, ')' | '.' | ':'));
     let valid = match (q_len > 0, digits > 0, punct) {
         (_, true, Some(_)) => true,
-        // `Q:` without a number.
-        (true, false, Some(':')) => true,
+        // `Q:` and `Q.` without a number.
+        (true, false, Some(':' | '.')) => true,
         _ => false,
     };
+    // `Q29 Which ...`: a `Q` number needs no punctuation.
+    let bare = q_len > 0 && digits > 0 && punct.is_none() && rest[digits..].starts_with(' ');
+    if bare {
+        let after = &rest[digits..];
+        return (rest[..digits].parse().ok(), lead + q_len + digits + (after.len() - after.trim_start().len()));
+    }
     if !valid {
         return (None, 0);
     }
-    let after = &rest[digits + 1..];
+    let after = &rest[digits + gap + 1..];
+    if punct == Some('.') && after.starts_with(|c: char| c.is_ascii_digit()) {
+        return (None, 0);
+    }
     let spaces = after.len() - after.trim_start().len();
     let number = rest[..digits].parse().ok();
-    (number, lead + q_len + digits + 1 + spaces)
+    (number, lead + q_len + digits + gap + 1 + spaces)
+}
+
+/// Summaries and headings that label an answer rather than ask anything:
+/// `Answer`, `Solution`, `Show answer`, `See answer` (any case, with
+/// trailing `:` or markup around them).
+pub fn is_answer_label(text: &str) -> bool {
+    let plain: String = strip_tags(text).chars().filter(|c| !matches!(c, '*' | '_' | ':' | '.' | '!')).collect();
+    let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let plain = plain.trim_start_matches(['👉', '💡', '✅', '🔍']).trim();
+    const LABELS: [&str; 14] = [
+        "answer",
+        "answers",
+        "solution",
+        "solutions",
+        "show answer",
+        "see answer",
+        "view answer",
+        "reveal answer",
+        "show solution",
+        "see solution",
+        "view solution",
+        "click to see answer",
+        "click to show answer",
+        "click here for answer",
+    ];
+    // `Answer: D`, `Solution 1 (iterative)`: a label with a short note.
+    let noted = ["answer ", "solution ", "answer(", "solution("].iter().any(|l| plain.starts_with(l))
+        && !plain.ends_with('?')
+        && plain.chars().count() <= 60;
+    LABELS.contains(&plain) || noted
+}
+
+/// Collapsible summaries that are page furniture, never a question: tables
+/// of contents, translations, "show more".
+pub fn is_noise_summary(text: &str) -> bool {
+    let plain = strip_tags(text).to_lowercase();
+    ["table of contents", "contents", "translation", "languages", "toc"].iter().any(|w| plain.contains(w))
+}
+
+/// Text without `<...>` tags.
+pub fn strip_tags(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut inside = false;
+    for c in text.chars() {
+        match c {
+            '<' => inside = true,
+            '>' if inside => inside = false,
+            _ if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Where links after a question's text start (`What is X? [[src](url)]`,
+/// `What is X? [link](url)`): the question text ends before them. Returns
+/// the byte length of the text before the trailing links, or `None` when
+/// nothing but links is left.
+pub fn trailing_links_start(text: &str) -> Option<usize> {
+    let mut end = text.trim_end().len();
+    let mut cut = false;
+    loop {
+        let mut head = text[..end].trim_end();
+        let wrapped = head.ends_with(")]");
+        if wrapped {
+            head = &head[..head.len() - 1];
+        }
+        let Some(stripped) = head.strip_suffix(')') else { break };
+        let Some(open_paren) = stripped.rfind("](") else { break };
+        let Some(mut start) = stripped[..open_paren].rfind('[') else { break };
+        if wrapped {
+            match stripped[..start].strip_suffix('[') {
+                Some(before) => start = before.len(),
+                None => break,
+            }
+        }
+        end = start;
+        cut = true;
+        let rest = text[..end].trim_end();
+        end = rest.trim_end_matches(['-', '|', '—']).len();
+    }
+    let kept = text[..end].trim_end().len();
+    (!cut || kept > 0).then_some(kept)
 }
 
 /// Difficulty marks at the end of a prompt: 👶 easy, ⭐️ medium, 🚀 hard.
@@ -117,11 +227,44 @@ pub fn is_spacer(text: &str, block: &Block) -> bool {
     match &block.kind {
         BlockKind::Html => is_html_noise(&text[block.range.clone()]),
         BlockKind::Paragraph => {
-            block.math.is_empty() && block.text.trim().is_empty() && is_html_noise(&text[block.range.clone()])
+            (block.math.is_empty() && block.text.trim().is_empty() && is_html_noise(&text[block.range.clone()]))
+                || is_back_to_top(block)
         }
         BlockKind::List { items } => items.iter().all(|i| i.text.trim().is_empty()) && block.code.is_empty(),
         _ => false,
     }
+}
+
+/// The source of a block as it reads on its own: a block nested in a list
+/// item starts at the item's column, and its later lines are indented by
+/// as much, which alone would read as code. Up to that many leading spaces
+/// leave each later line; a block at column 0 is returned as it is.
+pub fn dedented(text: &str, range: std::ops::Range<usize>) -> std::borrow::Cow<'_, str> {
+    let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let source = &text[range.clone()];
+    // The block may start in the indentation of its first line.
+    let lead = source.len() - source.trim_start_matches(' ').len();
+    let column = range.start - line_start + lead;
+    if column == 0 || !source.contains('\n') || !text[line_start..range.start].trim().is_empty() {
+        return source.into();
+    }
+    let mut out = String::with_capacity(source.len());
+    for (i, line) in source.split_inclusive('\n').enumerate() {
+        let strip = if i == 0 { lead } else { line.bytes().take(column).take_while(|b| *b == b' ').count() };
+        out.push_str(&line[strip..]);
+    }
+    out.into()
+}
+
+/// `**[⬆ Back to Top](#table-of-contents)**`: a paragraph that is one
+/// in-page link back up.
+fn is_back_to_top(block: &Block) -> bool {
+    let words: String = block.text.chars().filter(|c| c.is_alphanumeric() || *c == ' ').collect();
+    let words = words.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    block.links.len() == 1
+        && block.links[0].url.starts_with('#')
+        && ["back to top", "top", "back to the top", "go to top", "return to top", "back to contents"]
+            .contains(&words.as_str())
 }
 
 /// Only line breaks and comments.
@@ -155,6 +298,41 @@ mod tests {
         assert_eq!(strip_numbering("Question 4: Why?"), (Some(4), 12));
         assert_eq!(strip_numbering("Quick question"), (None, 0));
         assert_eq!(strip_numbering("3 apples"), (None, 0));
+        assert_eq!(strip_numbering("8 . Why?"), (Some(8), 4));
+        assert_eq!(strip_numbering("17a. Why?"), (Some(17), 5));
+        assert_eq!(strip_numbering("Q1. Why?"), (Some(1), 4));
+        assert_eq!(strip_numbering("Q. Why?"), (None, 3));
+        assert_eq!(strip_numbering("Question 1. Why?"), (Some(1), 12));
+        assert_eq!(strip_numbering("1.5 million?"), (None, 0));
+        assert_eq!(strip_numbering("Q29 Which?"), (Some(29), 4));
+        assert_eq!(strip_numbering("Q.52. Which?"), (Some(52), 6));
+        assert_eq!(strip_numbering("Quick 3 things"), (None, 0));
+    }
+
+    #[test]
+    fn nested_blocks_read_on_their_own() {
+        let text = "1. ### Q\n\n    ```js\n    x\n    ```\n";
+        let start = text.find("```").unwrap();
+        assert_eq!(dedented(text, start..text.len() - 1), "```js\nx\n```");
+        assert_eq!(dedented("a\n  b", 0..5), "a\n  b");
+    }
+
+    #[test]
+    fn answer_labels_and_trailing_links() {
+        assert!(is_answer_label("<b>Answer</b>"));
+        assert!(is_answer_label("Show Answer"));
+        assert!(is_answer_label("SOLUTION:"));
+        assert!(!is_answer_label("What is the answer to this?"));
+        assert!(is_answer_label("<b>Solution 1 (Iterative generation)</b>"));
+        assert!(is_answer_label("Answer: D"));
+        assert!(!is_answer_label("Answer the question: why?"));
+        assert!(is_noise_summary("Hide/Show table of contents"));
+        let t = "What is X? [[src](https://a.b/c)]";
+        assert_eq!(&t[..trailing_links_start(t).unwrap()], "What is X?");
+        let t = "What is Y? [link](u) [other](v)";
+        assert_eq!(&t[..trailing_links_start(t).unwrap()], "What is Y?");
+        assert_eq!(trailing_links_start("[only](u)"), None);
+        assert_eq!(trailing_links_start("Plain (x)"), Some(9));
     }
 
     #[test]

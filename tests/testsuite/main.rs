@@ -16,6 +16,7 @@ mod pipeline_fuzz;
 mod robustness;
 mod seed;
 mod styles;
+mod wild;
 mod wild_script;
 
 use std::path::{Path, PathBuf};
