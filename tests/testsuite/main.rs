@@ -15,6 +15,7 @@ mod media;
 mod robustness;
 mod seed;
 mod styles;
+mod wild;
 
 use std::path::{Path, PathBuf};
 
