@@ -63,3 +63,34 @@ fn bold_marks_inside_or_outside_with_joiners() {
     assert!(bank.questions().last().unwrap().answer.markdown.contains("**Note:**"), "a label stays in its answer");
     assert_eq!(codes(&diagnostics), []);
 }
+
+// --- Q:/A: on consecutive lines --------------------------------------------
+
+#[test]
+fn qa_lines_split_prompt_from_answer() {
+    let (bank, diagnostics) = wild("qa-lines.md");
+    assert_eq!(bank.style, studymark::model::Style::Qa);
+    assert_eq!(
+        prompts(&bank),
+        [
+            "What does TCP add on top of IP?",
+            "Why does a TCP handshake take three messages?",
+            "When is UDP the better choice?",
+            "What is head-of-line blocking?",
+            "What does a DNS resolver cache?",
+            "What is a CNAME record?",
+            "Which port does DNS use?",
+        ]
+    );
+    let answers: Vec<_> = bank.questions().map(|q| q.answer.markdown.as_str()).collect();
+    assert_eq!(answers[0], "Ordered, reliable delivery with flow and congestion control.");
+    assert!(answers[1].starts_with("Each side must") && answers[1].ends_with("acknowledgement."));
+    assert!(answers[2].starts_with("When late data"));
+    assert_eq!(answers[3], "One lost packet stalls every stream behind it on the same connection.");
+    assert_eq!(answers[4], "Answers, for as long as their TTL allows.");
+    assert_eq!(answers[6], "53, over UDP and TCP.");
+    assert!(bank.questions().all(|q| q.details.markdown.is_empty()), "`---` separators are not details");
+    let topics: Vec<_> = bank.topics.iter().map(|t| (t.title.as_str(), t.questions.len())).collect();
+    assert_eq!(topics, [("Transport", 4), ("Names", 3)]);
+    assert_eq!(codes(&diagnostics), []);
+}
