@@ -50,6 +50,7 @@ pub enum Code {
     NoQuestions,
     IdInherited,
     NestingTooDeep,
+    NoAnswers,
 }
 
 impl Code {
@@ -81,6 +82,7 @@ impl Code {
             Code::NoQuestions => "no-questions",
             Code::IdInherited => "id-inherited",
             Code::NestingTooDeep => "nesting-too-deep",
+            Code::NoAnswers => "no-answers",
         }
     }
 
@@ -112,7 +114,8 @@ impl Code {
             | Code::FrontMatterValue
             | Code::SkippedLink
             | Code::NoQuestions
-            | Code::NestingTooDeep => Severity::Warning,
+            | Code::NestingTooDeep
+            | Code::NoAnswers => Severity::Warning,
             Code::IdInherited | Code::UnknownFrontMatterKey => Severity::Info,
         }
     }

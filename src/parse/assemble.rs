@@ -10,7 +10,9 @@
 //! 5. kind (multiple choice with its key, cloze, open), difficulty, tags,
 //!    slug and number;
 //! 6. once the whole bank is read, [`Assembler::assign_ids`] gives every
-//!    question an id unique in the bank ([`Identities`]).
+//!    question an id unique in the bank ([`Identities`]) and reports the
+//!    questions without an answer: one `empty-answer` each, or one
+//!    `no-answers` for a bank where no question has one (a worksheet).
 
 use std::collections::{HashMap, HashSet};
 
@@ -38,6 +40,8 @@ pub struct Assembler<'a> {
     slugs: HashSet<String>,
     identities: Identities,
     count: u32,
+    /// `empty-answer` warnings, held until the whole bank is read.
+    unanswered: Vec<Diagnostic>,
 }
 
 /// The body split into its parts.
@@ -66,6 +70,7 @@ impl<'a> Assembler<'a> {
             slugs: HashSet::new(),
             identities: Identities::default(),
             count: 0,
+            unanswered: Vec::new(),
         }
     }
 
@@ -78,7 +83,9 @@ impl<'a> Assembler<'a> {
             parse_blocks(text, draft.prompt.clone())
         };
         // Answers are found again by offset: blocks are added and removed below.
-        let answer_offset = draft.answer_from.and_then(|i| draft.body.get(i)).map(|b| b.range.start);
+        // An answer that starts after the last block (a question list's
+        // subject kept as context, nothing after it) starts at the end.
+        let answer_offset = draft.answer_from.map(|i| draft.body.get(i).map_or(usize::MAX, |b| b.range.start));
         let mut body: Vec<Block> = prompt_blocks.split_off(prompt_blocks.len().min(1));
         body.extend(draft.body);
         let mut parts = Parts { explicit_id: draft.explicit_id, ..Parts::default() };
@@ -111,6 +118,7 @@ impl<'a> Assembler<'a> {
             .filter_map(|blocks| blocks.last().map(|b| b.range.end))
             .max()
             .unwrap_or(draft.prompt.end)
+            .max(draft.prompt.end)
             .max(start);
         let span = self.file.span(start..end);
         let apart = distinguisher(&parts.context, &parts.choices, text);
@@ -207,10 +215,33 @@ impl<'a> Assembler<'a> {
     }
 
     /// Gives the questions assembled so far (`questions`, in the order
-    /// they were assembled) their ids; see [`Identities::assign`].
+    /// they were assembled) their ids ([`Identities::assign`]) and reports
+    /// the unanswered ones ([`Assembler::report_unanswered`]). Called once,
+    /// when the bank is read.
     pub fn assign_ids<'q>(&mut self, questions: impl Iterator<Item = &'q mut Question>) {
         let identities = std::mem::take(&mut self.identities);
         identities.assign(&self.bank_id, self.file, questions, self.diagnostics);
+        self.report_unanswered();
+    }
+
+    /// One `empty-answer` per unanswered question; but when no question of
+    /// the bank (two or more) has an answer, the bank is a question list
+    /// and one `no-answers` says so.
+    fn report_unanswered(&mut self) {
+        let unanswered = std::mem::take(&mut self.unanswered);
+        if self.count >= 2 && unanswered.len() == self.count as usize {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::NoAnswers,
+                    self.file,
+                    None,
+                    format!("none of the {} questions has an answer", self.count),
+                )
+                .with_note("the questions are kept; cards and handouts show them without answers"),
+            );
+        } else {
+            self.diagnostics.extend(unanswered);
+        }
     }
 
     fn check_prompt(
@@ -232,7 +263,7 @@ impl<'a> Assembler<'a> {
             return;
         }
         if parts.answer.is_empty() && parts.details.is_empty() {
-            self.diagnostics.push(Diagnostic::new(Code::EmptyAnswer, file, Some(span), "question has no answer"));
+            self.unanswered.push(Diagnostic::new(Code::EmptyAnswer, file, Some(span), "question has no answer"));
         }
         // Only true duplicates: "What's the output?" with other code is
         // another question.

@@ -8,12 +8,21 @@
 //! and has no marker is an inferred question (`inferred-question`).
 //! A heading directly followed by a question is a topic; any other heading
 //! belongs to the answer it is in.
+//!
+//! Question lists (worksheets) mark their questions with a difficulty tag
+//! instead: `1. [E] What is ...?` (`[E]` easy, `[M]` medium, `[H]` hard),
+//! often nested under an untagged item that names the subject
+//! (`2. Empirical risk minimization.` then `    1. [E] Why is it
+//! empirical?`). Such a list holds one question per tagged item (and per
+//! untagged leaf item ending with `?`); the subject item is kept as the
+//! question's context ([`tagged_list`]).
 
 use std::ops::Range;
 
 use super::blocks::{parse_blocks, Block, BlockKind};
 use super::{flush, heading_starts_topic, is_paragraph, is_spacer, Draft, Segment, StyleInput};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::Difficulty;
 
 /// Where a marked question's text is.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,21 +68,34 @@ fn detect(text: &str, block: &Block) -> Option<Start> {
 }
 
 pub fn count_starts(text: &str, blocks: &[Block]) -> usize {
-    blocks.iter().filter(|b| detect(text, b).is_some()).count()
+    blocks
+        .iter()
+        .map(|b| match detect(text, b) {
+            Some(_) => 1,
+            None => tagged_list(text, b).map_or(0, |drafts| drafts.iter().filter(|d| d.is_question()).count()),
+        })
+        .sum()
 }
 
 pub fn segment(input: &mut StyleInput) -> Vec<Segment> {
     let text = input.file.text.as_str();
     let blocks = &split_marked_lists(text, input.blocks);
     let starts: Vec<Option<Start>> = blocks.iter().map(|b| detect(text, b)).collect();
+    let tagged: Vec<Option<Vec<Piece>>> =
+        blocks.iter().zip(&starts).map(|(b, s)| s.is_none().then(|| tagged_list(text, b)).flatten()).collect();
     let mut segments = Vec::new();
     let mut current: Option<Draft> = None;
     let mut i = 0;
     while i < blocks.len() {
         let block = &blocks[i];
-        if heading_starts_topic(text, blocks, i, |j| starts[j].is_some()) {
+        if heading_starts_topic(text, blocks, i, |j| starts[j].is_some() || tagged[j].is_some()) {
             flush(&mut segments, &mut current);
             segments.push(Segment::topic(block));
+        } else if let Some(pieces) = &tagged[i] {
+            // A question list stands on its own: what follows it is not
+            // the answer of its last question.
+            flush(&mut segments, &mut current);
+            segments.extend(pieces_to_segments(text, pieces));
         } else if let Some(start) = &starts[i] {
             flush(&mut segments, &mut current);
             let (draft, consumed) = marked_draft(text, blocks, i, start);
@@ -169,6 +191,138 @@ fn is_inferred(text: &str, blocks: &[Block], i: usize, current: Option<&Draft>, 
         && prompt.chars().count() <= 400
         && !after_heading
         && followed_by_answer
+}
+
+/// One item line of a question list, with the lines that continue it.
+#[derive(Debug, Clone)]
+struct Piece {
+    /// Indentation of the bullet, in columns (a tab is 4).
+    indent: usize,
+    /// The item's text after its bullet and tag, with the lines that
+    /// continue it up to a blank line.
+    text: Range<usize>,
+    tag: Option<Difficulty>,
+    /// Lines after a blank line, before the next item.
+    extra: Option<Range<usize>>,
+    /// The untagged item this one is nested under (index into the pieces).
+    parent: Option<usize>,
+    /// An untagged item with items nested under it.
+    has_children: bool,
+    question_text: bool,
+}
+
+impl Piece {
+    fn is_question(&self) -> bool {
+        self.tag.is_some() || (!self.has_children && self.question_text)
+    }
+}
+
+/// `[E]`, `[M]`, `[H]` and the spaces after it at the start of `s`.
+fn difficulty_tag(s: &str) -> Option<(Difficulty, usize)> {
+    let difficulty = match s.get(..3)? {
+        "[E]" => Difficulty::Easy,
+        "[M]" => Difficulty::Medium,
+        "[H]" => Difficulty::Hard,
+        _ => return None,
+    };
+    let after = &s[3..];
+    if !(after.is_empty() || after.starts_with(char::is_whitespace)) {
+        return None;
+    }
+    Some((difficulty, 3 + after.len() - after.trim_start().len()))
+}
+
+/// Columns of indentation and byte length up to the item's text, for a
+/// line that starts a list item (`1. `, `2) `, `- `).
+fn item_line(line: &str) -> Option<(usize, usize)> {
+    let lead = line.len() - line.trim_start_matches([' ', '\t']).len();
+    let indent = line[..lead].chars().map(|c| if c == '\t' { 4 } else { 1 }).sum();
+    let rest = &line[lead..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let bullet = match rest.as_bytes().get(digits) {
+        Some(b'.' | b')') if digits > 0 => digits + 1,
+        Some(b'-' | b'*' | b'+') if digits == 0 => 1,
+        _ => return None,
+    };
+    let after = &rest[bullet..];
+    if !after.starts_with([' ', '\t']) {
+        return None;
+    }
+    Some((indent, lead + bullet + after.len() - after.trim_start_matches([' ', '\t']).len()))
+}
+
+/// The items of a list that holds difficulty-tagged questions, read line
+/// by line (the tags sit in nested lists, which [`Block`] does not open).
+/// `None` when no item carries a tag.
+fn tagged_list(text: &str, block: &Block) -> Option<Vec<Piece>> {
+    if !matches!(block.kind, BlockKind::List { .. }) || !text[block.range.clone()].contains("] ") {
+        return None;
+    }
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut blank = false;
+    let mut offset = block.range.start;
+    for line in text[block.range.clone()].split_inclusive('\n') {
+        let end = offset + line.trim_end().len();
+        if let Some((indent, len)) = item_line(line) {
+            let content = offset + len;
+            let tag = difficulty_tag(&text[content..end]);
+            let start = content + tag.map_or(0, |(_, n)| n);
+            // The nearest item less indented is the one this is nested under.
+            let parent = pieces.iter().rposition(|p| p.indent < indent).filter(|&p| pieces[p].tag.is_none());
+            if let Some(p) = parent {
+                pieces[p].has_children = true;
+            }
+            pieces.push(Piece {
+                indent,
+                text: start..end.max(start),
+                tag: tag.map(|(d, _)| d),
+                extra: None,
+                parent,
+                has_children: false,
+                question_text: text[start..end.max(start)].trim_end().ends_with('?'),
+            });
+            blank = false;
+        } else if line.trim().is_empty() {
+            blank = true;
+        } else if let Some(piece) = pieces.last_mut() {
+            if blank || piece.extra.is_some() {
+                let start = offset + line.len() - line.trim_start().len();
+                piece.extra = Some(piece.extra.as_ref().map_or(start, |r| r.start)..end);
+            } else {
+                piece.text.end = end;
+                piece.question_text = text[piece.text.clone()].trim_end().ends_with('?');
+            }
+        }
+        offset += line.len();
+    }
+    pieces.iter().any(|p| p.tag.is_some()).then_some(pieces)
+}
+
+/// Questions for the question items of a tagged list; the other items
+/// that no question is nested under stay as loose text.
+fn pieces_to_segments(text: &str, pieces: &[Piece]) -> Vec<Segment> {
+    let mut segments = Vec::new();
+    for piece in pieces {
+        if piece.is_question() {
+            let mut body: Vec<Block> =
+                piece.parent.map(|p| parse_blocks(text, pieces[p].text.clone())).unwrap_or_default();
+            let answer_from = Some(body.len());
+            if let Some(extra) = &piece.extra {
+                body.extend(parse_blocks(text, extra.clone()));
+            }
+            segments.push(Segment::Question(Draft {
+                prompt: piece.text.clone(),
+                body,
+                answer_from,
+                difficulty: piece.tag,
+                ..Draft::default()
+            }));
+        } else if !piece.has_children {
+            let range = piece.text.start..piece.extra.as_ref().map_or(piece.text.end, |r| r.end);
+            segments.extend(parse_blocks(text, range).into_iter().map(Segment::Loose));
+        }
+    }
+    segments
 }
 
 #[cfg(test)]

@@ -73,6 +73,7 @@ fn every_content_code_has_a_fixture() {
         "invalid-utf8",
         "no-questions",
         "nesting-too-deep",
+        "no-answers",
     ];
     for code in codes {
         assert!(covered.contains(code), "no fixture produces {code}");

@@ -94,3 +94,34 @@ fn qa_lines_split_prompt_from_answer() {
     assert_eq!(topics, [("Transport", 4), ("Names", 3)]);
     assert_eq!(codes(&diagnostics), []);
 }
+
+// --- question-only banks ------------------------------------------------------
+
+#[test]
+fn question_list_keeps_every_question_with_one_bank_warning() {
+    let (bank, diagnostics) = wild("question-list.md");
+    assert_eq!(
+        prompts(&bank),
+        [
+            "What is the probability of two heads in three fair coin tosses?",
+            "State Bayes' rule.",
+            "A test is 99% accurate and the disease affects 1 in 1,000\n       people. What is the chance that a positive result is right?",
+            "Why does the sum of many independent variables tend to a normal distribution?",
+            "What is the expected number of rolls of a die until a six?",
+            "How many cards do you expect to draw until the first ace?",
+            "Which distribution models waiting times between events?",
+        ]
+    );
+    use Difficulty::*;
+    let difficulty: Vec<_> = bank.questions().map(|q| q.difficulty).collect();
+    assert_eq!(difficulty, [Some(Easy), Some(Easy), Some(Medium), Some(Hard), Some(Medium), Some(Hard), None]);
+    let subjects: Vec<_> = bank.questions().map(|q| q.context.markdown.as_str()).collect();
+    assert_eq!(
+        subjects,
+        ["", "Conditional probability", "Conditional probability", "", "Expectation", "Expectation", ""]
+    );
+    assert!(bank.questions().all(|q| !has_answer(q) && q.details.markdown.is_empty()));
+    let lines: Vec<_> = bank.questions().map(|q| (q.span.line, q.span.end_line)).collect();
+    assert_eq!(lines[2], (8, 9), "a question running over two lines");
+    assert_eq!(codes(&diagnostics), [Code::NoAnswers], "one bank-level warning, no empty-answer");
+}
