@@ -100,7 +100,8 @@ impl<'a> Assembler<'a> {
         }
         let body = self.strip_metadata(body, &mut parts);
         let answer_from = answer_offset.map(|o| body.iter().position(|b| b.range.start >= o).unwrap_or(body.len()));
-        split_body(text, body, answer_from, &mut parts);
+        let asks = question_block.as_ref().is_some_and(|b| asks_something(&b.text));
+        split_body(text, body, answer_from, asks, &mut parts);
 
         let mut prompt = question_block.map(|b| self.rich(std::slice::from_ref(&b))).unwrap_or_default();
         let mut difficulty = draft.difficulty;
@@ -113,7 +114,7 @@ impl<'a> Assembler<'a> {
         let difficulty = difficulty.or_else(|| all_text().find_map(difficulty_line));
         let prompt_text = plain_prompt(&prompt);
         let start = prompt.spans.first().map_or(draft.prompt.start, |s| s.start);
-        let end = [&parts.answer, &parts.details, &parts.context]
+        let end = [&parts.answer, &parts.details, &parts.context, &parts.choices]
             .iter()
             .filter_map(|blocks| blocks.last().map(|b| b.range.end))
             .max()
@@ -122,7 +123,8 @@ impl<'a> Assembler<'a> {
             .max(start);
         let span = self.file.span(start..end);
         let apart = distinguisher(&parts.context, &parts.choices, text);
-        self.check_prompt(&prompt_text, &apart, &parts, span, draft.inferred);
+        let keyed = matches!(&kind, Kind::MultipleChoice { correct, .. } if !correct.is_empty());
+        self.check_prompt(&prompt_text, &apart, &parts, span, draft.inferred, keyed);
         let explicit_span = parts.explicit_id_at.clone().map_or(span, |range| self.file.span(range));
         self.identities.push(Identity {
             prompt: normalize_prompt(&prompt_text),
@@ -198,6 +200,12 @@ impl<'a> Assembler<'a> {
     fn answer_key(&mut self, choices: &[Rich], parts: &Parts) -> (Vec<usize>, bool) {
         let Some(first) = parts.answer.first() else { return (Vec::new(), false) };
         let texts: Vec<String> = choices.iter().map(plain_prompt).collect();
+        // An explanation first and `Answer: B` after it.
+        let keyed = parts.answer.iter().chain(&parts.details).skip(1).find(|b| choices::has_key_prefix(&b.text));
+        let first = match choices::parse_key(&first.text, &texts) {
+            Key::Missing => keyed.unwrap_or(first),
+            _ => first,
+        };
         match choices::parse_key(&first.text, &texts) {
             Key::Options(indices) => (indices, false),
             Key::Missing => (Vec::new(), false),
@@ -251,6 +259,7 @@ impl<'a> Assembler<'a> {
         parts: &Parts,
         span: crate::source::Span,
         inferred: bool,
+        keyed: bool,
     ) {
         let file = self.file;
         if prompt_text.trim().is_empty() {
@@ -262,7 +271,8 @@ impl<'a> Assembler<'a> {
             ));
             return;
         }
-        if parts.answer.is_empty() && parts.details.is_empty() {
+        // A multiple-choice question with a key is answered by its key.
+        if parts.answer.is_empty() && parts.details.is_empty() && !keyed {
             self.unanswered.push(Diagnostic::new(Code::EmptyAnswer, file, Some(span), "question has no answer"));
         }
         // Only true duplicates: "What's the output?" with other code is
@@ -311,15 +321,69 @@ impl<'a> Assembler<'a> {
     }
 }
 
+/// Whether a question text asks something, so that a task list after it
+/// is its options: it ends with `?` or `:`, has a blank to fill (`___`,
+/// `...`), starts with a question or instruction word, or is a sentence
+/// (more than six words). A short plain title ("Study plan") followed by
+/// `- [ ] Learn X` is a checklist, not a question.
+fn asks_something(question: &str) -> bool {
+    let q = question.trim();
+    let first = q.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+    const WORDS: [&str; 14] = [
+        "which", "what", "why", "how", "when", "where", "who", "whom", "choose", "select", "pick", "identify",
+        "complete", "fill",
+    ];
+    q.ends_with(['?', ':'])
+        || q.contains("__")
+        || q.contains("...")
+        || q.contains('…')
+        || WORDS.contains(&first.trim_matches(|c: char| !c.is_alphabetic()))
+        || q.split_whitespace().count() > 6
+}
+
+/// Where an option list is among the first blocks of the prompt phase,
+/// when only text, code or images stand before it (`git reset --soft` in
+/// a paragraph, a screenshot, lettered statements whose combinations the
+/// task list offers): those blocks are the question's context.
+fn options_after_context(text: &str, body: &[Block], limit: usize) -> Option<usize> {
+    let first_list = body[..limit].iter().position(|b| matches!(b.kind, BlockKind::List { .. }))?;
+    let before_ok = first_list <= 3
+        && body[..first_list]
+            .iter()
+            .all(|b| matches!(b.kind, BlockKind::Paragraph | BlockKind::Code | BlockKind::Html));
+    // Lettered items after prose are more often an answer's list: only
+    // code, HTML, images or a lead-in ending with `:` may stand before them.
+    let plain_context = body[..first_list].iter().all(|b| {
+        b.kind != BlockKind::Paragraph
+            || b.text.trim().is_empty()
+            || b.text.trim_end().ends_with(':')
+            || b.links.iter().any(|l| l.image)
+    });
+    let is_options = match choices::list_options(text, &body[first_list]) {
+        Some(o) if o.checked.is_some() => true,
+        Some(_) => plain_context,
+        None => false,
+    };
+    (first_list > 0 && before_ok && is_options).then_some(first_list)
+}
+
 /// Splits the cleaned body into context, choices, answer and details.
-fn split_body(text: &str, body: Vec<Block>, answer_from: Option<usize>, parts: &mut Parts) {
+/// `asks` says the question text asks something (see [`asks_something`]).
+fn split_body(text: &str, body: Vec<Block>, answer_from: Option<usize>, asks: bool, parts: &mut Parts) {
     let limit = answer_from.unwrap_or(body.len()).min(body.len());
+    let options_at = if asks { options_after_context(text, &body, limit) } else { None };
     let mut i = 0;
     while i < limit {
         let block = &body[i];
         let next_is_code = body.get(i + 1).is_some_and(|b| b.kind == BlockKind::Code) && i + 1 < limit;
+        if options_at.is_some_and(|at| i < at) {
+            parts.context.push(block.clone());
+            i += 1;
+            continue;
+        }
         if parts.choices.is_empty() {
-            if let Some(options) = choices::list_options(text, block) {
+            let options = choices::list_options(text, block).filter(|o| asks || o.checked.is_none());
+            if let Some(options) = options {
                 parts.choices = options.ranges.into_iter().flat_map(|r| parse_blocks(text, r)).collect();
                 parts.task_key = options.checked;
                 i += 1;

@@ -125,3 +125,52 @@ fn question_list_keeps_every_question_with_one_bank_warning() {
     assert_eq!(lines[2], (8, 9), "a question running over two lines");
     assert_eq!(codes(&diagnostics), [Code::NoAnswers], "one bank-level warning, no empty-answer");
 }
+
+// --- multiple choice in every common form -------------------------------------
+
+#[test]
+fn choices_forms_options_and_keys() {
+    let (bank, diagnostics) = wild("choices-forms.md");
+    let qs: Vec<&Question> = bank.questions().collect();
+    assert_eq!(qs.len(), 9);
+    assert_eq!(mcq(qs[0]), (vec!["`cd`", "`pwd`", "`ls`"], vec![1]), "- A: options, Answer: B");
+    assert_eq!(mcq(qs[1]), (vec!["`SIGTERM`", "`SIGINT`", "`SIGKILL`"], vec![2]), "- A) options, > **Answer: C**");
+    assert_eq!(mcq(qs[2]).1, vec![1], "A. lines, **Correct:** b");
+    assert_eq!(mcq(qs[2]).0[1], "standard error to standard output");
+    assert_eq!(
+        mcq(qs[3]),
+        (vec!["single quotes", "double quotes", "no quotes"], vec![0]),
+        "(a) lines, ##### Answer: A"
+    );
+    assert!(qs[3].details.markdown.contains("Single quotes keep"));
+    assert_eq!(mcq(qs[4]), (vec!["two", "four", "three"], vec![2]), "- 1: options, Answer: 3");
+    assert_eq!(mcq(qs[5]).1, vec![0, 2], "several checked, several correct");
+    assert_eq!(mcq(qs[6]), (vec!["1", "2", "nothing"], vec![0]));
+    assert_eq!(qs[6].context.code.len(), 1, "the code before the task list is the prompt's");
+    assert_eq!(mcq(qs[7]).1, vec![1], "the key after an explanation");
+    assert_eq!(qs[8].prompt.markdown, "Study plan");
+    assert!(matches!(qs[8].kind, Kind::Open), "a checklist under a plain title is not multiple choice");
+    assert!(qs[8].answer.markdown.contains("- [ ] Learn parameter expansion"));
+    assert_eq!(qs[5].span.end_line, 50, "the span runs over the options");
+    assert_eq!(codes(&diagnostics), [], "keyed questions need no answer text");
+}
+
+#[test]
+fn choices_context_before_task_list_options() {
+    let (bank, _) = wild("choices-context.md");
+    let qs: Vec<&Question> = bank.questions().collect();
+    assert_eq!(
+        mcq(qs[0]),
+        (vec!["It undoes the last commit and keeps its changes staged.", "It deletes the branch."], vec![0])
+    );
+    assert_eq!(qs[0].context.markdown, "`git reset --soft HEAD~1`");
+    let (options, key) = mcq(qs[1]);
+    assert_eq!(
+        (options, key),
+        (vec!["A and B", "B and C", "A and C"], vec![2]),
+        "lettered statements, combinations as options"
+    );
+    assert!(qs[1].context.markdown.starts_with("A. `git add`"));
+    assert_eq!(mcq(qs[2]).1, vec![1]);
+    assert!(qs[2].context.markdown.starts_with("![history]"), "a screenshot before the options");
+}
