@@ -14,8 +14,10 @@
 //! often nested under an untagged item that names the subject
 //! (`2. Empirical risk minimization.` then `    1. [E] Why is it
 //! empirical?`). Such a list holds one question per tagged item (and per
-//! untagged leaf item ending with `?`); the subject item is kept as the
-//! question's context ([`tagged_list`]).
+//! untagged leaf item ending with `?`); the subject item, the untagged
+//! parts nested under a tagged question and what follows a blank line in
+//! an item (figures, hints) are kept as the question's context
+//! ([`tagged_list`]).
 
 use std::ops::Range;
 
@@ -206,6 +208,10 @@ struct Piece {
     extra: Option<Range<usize>>,
     /// The untagged item this one is nested under (index into the pieces).
     parent: Option<usize>,
+    /// The tagged question this untagged item is a part of (`1. [H] ...?`
+    /// then `    1. What about ...?`), and where its bullet starts.
+    owner: Option<usize>,
+    bullet: usize,
     /// An untagged item with items nested under it.
     has_children: bool,
     question_text: bool,
@@ -213,7 +219,7 @@ struct Piece {
 
 impl Piece {
     fn is_question(&self) -> bool {
-        self.tag.is_some() || (!self.has_children && self.question_text)
+        self.tag.is_some() || (!self.has_children && self.question_text && self.owner.is_none())
     }
 }
 
@@ -268,7 +274,14 @@ fn tagged_list(text: &str, block: &Block) -> Option<Vec<Piece>> {
             let tag = difficulty_tag(&text[content..end]);
             let start = content + tag.map_or(0, |(_, n)| n);
             // The nearest item less indented is the one this is nested under.
-            let parent = pieces.iter().rposition(|p| p.indent < indent).filter(|&p| pieces[p].tag.is_none());
+            let above = pieces.iter().rposition(|p| p.indent < indent);
+            let owner = match above {
+                _ if tag.is_some() => None,
+                Some(a) if pieces[a].tag.is_some() => Some(a),
+                Some(a) => pieces[a].owner,
+                None => None,
+            };
+            let parent = above.filter(|&p| pieces[p].tag.is_none() && owner.is_none());
             if let Some(p) = parent {
                 pieces[p].has_children = true;
             }
@@ -278,6 +291,8 @@ fn tagged_list(text: &str, block: &Block) -> Option<Vec<Piece>> {
                 tag: tag.map(|(d, _)| d),
                 extra: None,
                 parent,
+                owner,
+                bullet: offset + line.len() - line.trim_start().len(),
                 has_children: false,
                 question_text: text[start..end.max(start)].trim_end().ends_with('?'),
             });
@@ -302,14 +317,22 @@ fn tagged_list(text: &str, block: &Block) -> Option<Vec<Piece>> {
 /// that no question is nested under stay as loose text.
 fn pieces_to_segments(text: &str, pieces: &[Piece]) -> Vec<Segment> {
     let mut segments = Vec::new();
-    for piece in pieces {
+    for (i, piece) in pieces.iter().enumerate() {
         if piece.is_question() {
             let mut body: Vec<Block> =
                 piece.parent.map(|p| parse_blocks(text, pieces[p].text.clone())).unwrap_or_default();
-            let answer_from = Some(body.len());
+            // Its parts, each a one-item list as written.
+            for part in pieces.iter().filter(|p| p.owner == Some(i)) {
+                let end = part.extra.as_ref().map_or(part.text.end, |r| r.end);
+                body.extend(parse_blocks(text, part.bullet..end));
+            }
+            // What follows a blank line in the item (a figure, a table, a
+            // hint, the rest of the question) is the question's too: a
+            // question list has no answers.
             if let Some(extra) = &piece.extra {
                 body.extend(parse_blocks(text, extra.clone()));
             }
+            let answer_from = Some(body.len());
             segments.push(Segment::Question(Draft {
                 prompt: piece.text.clone(),
                 body,
@@ -317,7 +340,7 @@ fn pieces_to_segments(text: &str, pieces: &[Piece]) -> Vec<Segment> {
                 difficulty: piece.tag,
                 ..Draft::default()
             }));
-        } else if !piece.has_children {
+        } else if !piece.has_children && piece.owner.is_none() {
             let range = piece.text.start..piece.extra.as_ref().map_or(piece.text.end, |r| r.end);
             segments.extend(parse_blocks(text, range).into_iter().map(Segment::Loose));
         }

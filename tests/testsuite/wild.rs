@@ -109,16 +109,28 @@ fn question_list_keeps_every_question_with_one_bank_warning() {
             "Why does the sum of many independent variables tend to a normal distribution?",
             "What is the expected number of rolls of a die until a six?",
             "How many cards do you expect to draw until the first ace?",
+            "Two fair dice are rolled.",
             "Which distribution models waiting times between events?",
         ]
     );
     use Difficulty::*;
     let difficulty: Vec<_> = bank.questions().map(|q| q.difficulty).collect();
-    assert_eq!(difficulty, [Some(Easy), Some(Easy), Some(Medium), Some(Hard), Some(Medium), Some(Hard), None]);
+    assert_eq!(
+        difficulty,
+        [Some(Easy), Some(Easy), Some(Medium), Some(Hard), Some(Medium), Some(Hard), Some(Medium), None]
+    );
     let subjects: Vec<_> = bank.questions().map(|q| q.context.markdown.as_str()).collect();
     assert_eq!(
-        subjects,
-        ["", "Conditional probability", "Conditional probability", "", "Expectation", "Expectation", ""]
+        subjects[..6],
+        ["", "Conditional probability", "Conditional probability", "", "Expectation", "Expectation"]
+    );
+    assert_eq!(subjects[7], "");
+    // A tagged question's untagged parts and its hint are the question's.
+    let parts = subjects[6];
+    assert!(parts.starts_with("1. What is the chance that both"), "{parts:?}");
+    assert!(
+        parts.contains("2. What is the chance that the sum") && parts.ends_with("count the 36 outcomes."),
+        "{parts:?}"
     );
     assert!(bank.questions().all(|q| !has_answer(q) && q.details.markdown.is_empty()));
     let lines: Vec<_> = bank.questions().map(|q| (q.span.line, q.span.end_line)).collect();
