@@ -112,6 +112,34 @@ pub fn list_options(text: &str, block: &Block) -> Option<ListOptions> {
     None
 }
 
+/// A task list of one item (`- [x] :`), as when each option is a code
+/// block that ends the list.
+pub fn is_single_task(block: &Block) -> bool {
+    matches!(&block.kind, BlockKind::List { items } if items.len() == 1 && items[0].checked.is_some())
+}
+
+/// Options written as one-item task lists each followed by its code block
+/// (`- [ ] :` or `- [x] &shy;`, then a fence): the code blocks are the
+/// options. Returns them, the checked indices and how many blocks they
+/// take; `None` for fewer than two.
+pub fn code_task_options(blocks: &[Block]) -> Option<(Vec<Block>, Vec<usize>, usize)> {
+    let mut options = Vec::new();
+    let mut checked = Vec::new();
+    let mut i = 0;
+    while let (Some(item), Some(code)) = (blocks.get(i), blocks.get(i + 1)) {
+        let label = item.items().first().map(|it| it.text.replace(['\u{ad}', ':'], ""));
+        if !is_single_task(item) || code.kind != BlockKind::Code || label.is_none_or(|l| !l.trim().is_empty()) {
+            break;
+        }
+        if item.items()[0].checked == Some(true) {
+            checked.push(options.len());
+        }
+        options.push(code.clone());
+        i += 2;
+    }
+    (options.len() >= 2).then_some((options, checked, i))
+}
+
 /// A paragraph made only of option lines.
 pub fn paragraph_options(text: &str, block: &Block) -> Option<Vec<Range<usize>>> {
     if block.kind != BlockKind::Paragraph || option_label(&text[block.range.clone()]).is_none_or(|(i, _)| i != 0) {

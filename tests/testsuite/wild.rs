@@ -186,3 +186,19 @@ fn choices_context_before_task_list_options() {
     assert_eq!(mcq(qs[2]).1, vec![1]);
     assert!(qs[2].context.markdown.starts_with("![history]"), "a screenshot before the options");
 }
+
+#[test]
+fn choices_code_blocks_blanks_and_fragments() {
+    let (bank, diagnostics) = wild("choices-context.md");
+    let qs: Vec<&Question> = bank.questions().collect();
+    assert_eq!(qs.len(), 6);
+    assert_eq!(
+        mcq(qs[3]),
+        (vec!["```sh\ngit add .\n```", "```sh\ngit add a.txt\n```"], vec![1]),
+        "one code block per option"
+    );
+    assert_eq!(mcq(qs[4]).1, vec![0], "a blank to fill asks something");
+    assert_eq!(mcq(qs[5]).1, vec![1], "a numbered fragment with a reference list before its options");
+    assert!(qs[5].context.markdown.contains("Ref: the git-reflog"));
+    assert_eq!(codes(&diagnostics), []);
+}
