@@ -378,7 +378,8 @@ fn options_after_context(text: &str, body: &[Block], limit: usize) -> Option<usi
 
 /// A list whose first items are plain (`- Ref: ...`) and whose last two or
 /// more are task items (one Markdown list, as the bullets match) is cut
-/// before the task items, so they can be the options. `limit` moves with
+/// before the task items, so they can be the options; one whose task
+/// items come first is cut after them (the rest explains the key). `limit` moves with
 /// the blocks before it.
 fn split_task_tails(text: &str, body: Vec<Block>, limit: usize) -> (Vec<Block>, usize) {
     let mut out = Vec::with_capacity(body.len() + 1);
@@ -386,8 +387,15 @@ fn split_task_tails(text: &str, body: Vec<Block>, limit: usize) -> (Vec<Block>, 
     for (n, block) in body.into_iter().enumerate() {
         let items = block.items();
         let tail = items.iter().rev().take_while(|i| i.checked.is_some()).count();
-        if n < limit && tail >= 2 && tail < items.len() {
-            let cut = items[items.len() - tail].range.start;
+        let head = items.iter().take_while(|i| i.checked.is_some()).count();
+        // Plain items then task items, or task items then a plain
+        // explanation item.
+        let cut = match (tail, head) {
+            (t, _) if t >= 2 && t < items.len() => Some(items[items.len() - t].range.start),
+            (_, h) if h >= 2 && h < items.len() => Some(items[h].range.start),
+            _ => None,
+        };
+        if let Some(cut) = cut.filter(|_| n < limit) {
             let before = out.len();
             out.extend(parse_blocks(text, block.range.start..cut));
             out.extend(parse_blocks(text, cut..block.range.end));

@@ -119,7 +119,7 @@ pub fn is_single_task(block: &Block) -> bool {
 }
 
 /// Options written as one-item task lists each followed by its code block
-/// (`- [ ] :` or `- [x] &shy;`, then a fence): the code blocks are the
+/// (`- [ ] :`, `- [x] &shy;` or `- [ ] A`, then a fence): the code blocks are the
 /// options. Returns them, the checked indices and how many blocks they
 /// take; `None` for fewer than two.
 pub fn code_task_options(blocks: &[Block]) -> Option<(Vec<Block>, Vec<usize>, usize)> {
@@ -128,7 +128,7 @@ pub fn code_task_options(blocks: &[Block]) -> Option<(Vec<Block>, Vec<usize>, us
     let mut i = 0;
     while let (Some(item), Some(code)) = (blocks.get(i), blocks.get(i + 1)) {
         let label = item.items().first().map(|it| it.text.replace(['\u{ad}', ':'], ""));
-        if !is_single_task(item) || code.kind != BlockKind::Code || label.is_none_or(|l| !l.trim().is_empty()) {
+        if !is_single_task(item) || code.kind != BlockKind::Code || label.is_none_or(|l| !is_bare_label(&l)) {
             break;
         }
         if item.items()[0].checked == Some(true) {
@@ -138,6 +138,13 @@ pub fn code_task_options(blocks: &[Block]) -> Option<(Vec<Block>, Vec<usize>, us
         i += 2;
     }
     (options.len() >= 2).then_some((options, checked, i))
+}
+
+/// An item text that only names its option: nothing, `A`, `Option A`.
+fn is_bare_label(label: &str) -> bool {
+    let label = label.trim();
+    let label = label.strip_prefix("Option ").unwrap_or(label);
+    label.is_empty() || (label.len() == 1 && label.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// A paragraph made only of option lines.

@@ -191,7 +191,7 @@ fn choices_context_before_task_list_options() {
 fn choices_code_blocks_blanks_and_fragments() {
     let (bank, diagnostics) = wild("choices-context.md");
     let qs: Vec<&Question> = bank.questions().collect();
-    assert_eq!(qs.len(), 6);
+    assert_eq!(qs.len(), 8);
     assert_eq!(
         mcq(qs[3]),
         (vec!["```sh\ngit add .\n```", "```sh\ngit add a.txt\n```"], vec![1]),
@@ -200,5 +200,9 @@ fn choices_code_blocks_blanks_and_fragments() {
     assert_eq!(mcq(qs[4]).1, vec![0], "a blank to fill asks something");
     assert_eq!(mcq(qs[5]).1, vec![1], "a numbered fragment with a reference list before its options");
     assert!(qs[5].context.markdown.contains("Ref: the git-reflog"));
+    assert_eq!(mcq(qs[6]).0.len(), 2, "`- [x] A` then a fence: the code is the option");
+    assert!(mcq(qs[6]).0[0].contains("log -5") && mcq(qs[6]).1 == [0]);
+    assert_eq!(mcq(qs[7]), (vec!["It deletes every stash.", "It applies the newest stash and drops it."], vec![1]));
+    assert!(qs[7].answer.markdown.contains("followed by `git stash drop`"), "the explanation item is the answer");
     assert_eq!(codes(&diagnostics), []);
 }
