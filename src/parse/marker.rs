@@ -74,7 +74,7 @@ pub fn count_starts(text: &str, blocks: &[Block]) -> usize {
         .iter()
         .map(|b| match detect(text, b) {
             Some(_) => 1,
-            None => tagged_list(text, b).map_or(0, |drafts| drafts.iter().filter(|d| d.is_question()).count()),
+            None => tagged_list(text, b, false).map_or(0, |drafts| drafts.iter().filter(|d| d.is_question()).count()),
         })
         .sum()
 }
@@ -84,16 +84,21 @@ pub fn segment(input: &mut StyleInput) -> Vec<Segment> {
     let blocks = &split_marked_lists(text, input.blocks);
     let starts: Vec<Option<Start>> = blocks.iter().map(|b| detect(text, b)).collect();
     let tagged: Vec<Option<Vec<Piece>>> =
-        blocks.iter().zip(&starts).map(|(b, s)| s.is_none().then(|| tagged_list(text, b)).flatten()).collect();
+        blocks.iter().zip(&starts).map(|(b, s)| s.is_none().then(|| tagged_list(text, b, false)).flatten()).collect();
+    // Plain question lists only outside any question: an answer may well
+    // list questions of its own.
+    let plain: Vec<Option<Vec<Piece>>> =
+        blocks.iter().zip(&tagged).map(|(b, t)| t.is_none().then(|| tagged_list(text, b, true)).flatten()).collect();
     let mut segments = Vec::new();
     let mut current: Option<Draft> = None;
     let mut i = 0;
     while i < blocks.len() {
         let block = &blocks[i];
-        if heading_starts_topic(text, blocks, i, |j| starts[j].is_some() || tagged[j].is_some()) {
+        let plain_here = plain[i].as_ref().filter(|_| current.is_none());
+        if heading_starts_topic(text, blocks, i, |j| starts[j].is_some() || tagged[j].is_some() || plain[j].is_some()) {
             flush(&mut segments, &mut current);
             segments.push(Segment::topic(block));
-        } else if let Some(pieces) = &tagged[i] {
+        } else if let Some(pieces) = tagged[i].as_ref().or(plain_here) {
             // A question list stands on its own: what follows it is not
             // the answer of its last question.
             flush(&mut segments, &mut current);
@@ -204,6 +209,8 @@ struct Piece {
     /// continue it up to a blank line.
     text: Range<usize>,
     tag: Option<Difficulty>,
+    /// A question item: tagged, or a top-level item of a plain question list.
+    asks: bool,
     /// Lines after a blank line, before the next item.
     extra: Option<Range<usize>>,
     /// The untagged item this one is nested under (index into the pieces).
@@ -219,7 +226,7 @@ struct Piece {
 
 impl Piece {
     fn is_question(&self) -> bool {
-        self.tag.is_some() || (!self.has_children && self.question_text && self.owner.is_none())
+        self.asks || (!self.has_children && self.question_text && self.owner.is_none())
     }
 }
 
@@ -236,6 +243,17 @@ fn difficulty_tag(s: &str) -> Option<(Difficulty, usize)> {
         return None;
     }
     Some((difficulty, 3 + after.len() - after.trim_start().len()))
+}
+
+/// Starts with a word that opens a question or a task ("Explain the
+/// following headers:", "Describe floats").
+fn starts_like_a_question(s: &str) -> bool {
+    const WORDS: [&str; 24] = [
+        "what", "why", "how", "when", "where", "which", "who", "explain", "describe", "discuss", "compare", "name",
+        "list", "give", "tell", "define", "can", "could", "do", "does", "is", "are", "have", "write",
+    ];
+    let first = s.split_whitespace().next().unwrap_or("").trim_matches(|c: char| !c.is_alphabetic());
+    WORDS.contains(&first.to_ascii_lowercase().as_str())
 }
 
 /// Columns of indentation and byte length up to the item's text, for a
@@ -259,9 +277,12 @@ fn item_line(line: &str) -> Option<(usize, usize)> {
 
 /// The items of a list that holds difficulty-tagged questions, read line
 /// by line (the tags sit in nested lists, which [`Block`] does not open).
-/// `None` when no item carries a tag.
-fn tagged_list(text: &str, block: &Block) -> Option<Vec<Piece>> {
-    if !matches!(block.kind, BlockKind::List { .. }) || !text[block.range.clone()].contains("] ") {
+/// `None` when no item carries a tag. With `plain`, a list without tags
+/// whose top-level items are mostly questions (three or more, at least
+/// 60% ending with `?` or opening with a question word) is a question list too: each top-level item is a
+/// question, the items nested under it are its parts.
+fn tagged_list(text: &str, block: &Block, plain: bool) -> Option<Vec<Piece>> {
+    if !matches!(block.kind, BlockKind::List { .. }) || (!plain && !text[block.range.clone()].contains("] ")) {
         return None;
     }
     let mut pieces: Vec<Piece> = Vec::new();
@@ -273,15 +294,17 @@ fn tagged_list(text: &str, block: &Block) -> Option<Vec<Piece>> {
             let content = offset + len;
             let tag = difficulty_tag(&text[content..end]);
             let start = content + tag.map_or(0, |(_, n)| n);
+            let top = pieces.first().is_none_or(|p| p.indent >= indent);
+            let asks = tag.is_some() || (plain && top);
             // The nearest item less indented is the one this is nested under.
             let above = pieces.iter().rposition(|p| p.indent < indent);
             let owner = match above {
-                _ if tag.is_some() => None,
-                Some(a) if pieces[a].tag.is_some() => Some(a),
+                _ if asks => None,
+                Some(a) if pieces[a].asks => Some(a),
                 Some(a) => pieces[a].owner,
                 None => None,
             };
-            let parent = above.filter(|&p| pieces[p].tag.is_none() && owner.is_none());
+            let parent = above.filter(|&p| !pieces[p].asks && owner.is_none());
             if let Some(p) = parent {
                 pieces[p].has_children = true;
             }
@@ -289,6 +312,7 @@ fn tagged_list(text: &str, block: &Block) -> Option<Vec<Piece>> {
                 indent,
                 text: start..end.max(start),
                 tag: tag.map(|(d, _)| d),
+                asks,
                 extra: None,
                 parent,
                 owner,
@@ -310,7 +334,12 @@ fn tagged_list(text: &str, block: &Block) -> Option<Vec<Piece>> {
         }
         offset += line.len();
     }
-    pieces.iter().any(|p| p.tag.is_some()).then_some(pieces)
+    if pieces.iter().any(|p| p.tag.is_some()) {
+        return Some(pieces);
+    }
+    let top: Vec<&Piece> = pieces.iter().filter(|p| p.asks).collect();
+    let questions = top.iter().filter(|p| p.question_text || starts_like_a_question(&text[p.text.clone()])).count();
+    (plain && top.len() >= 3 && questions * 5 >= top.len() * 3).then_some(pieces)
 }
 
 /// Questions for the question items of a tagged list; the other items

@@ -206,3 +206,24 @@ fn choices_code_blocks_blanks_and_fragments() {
     assert!(qs[7].answer.markdown.contains("followed by `git stash drop`"), "the explanation item is the answer");
     assert_eq!(codes(&diagnostics), []);
 }
+
+#[test]
+fn question_list_plain_bullets_with_parts() {
+    let (bank, diagnostics) = wild("question-list-plain.md");
+    assert_eq!(
+        prompts(&bank),
+        [
+            "What does the `defer` attribute change when a script loads?",
+            "Explain the following response headers:",
+            "Describe how the browser builds the render tree.",
+            "Have you used service workers, and for what?",
+        ]
+    );
+    let parts = &bank.questions().nth(1).unwrap().context.markdown;
+    assert!(
+        parts.contains("Cache-Control") && parts.contains("ETag"),
+        "nested items are the question's parts: {parts:?}"
+    );
+    assert!(bank.questions().all(|q| !has_answer(q)));
+    assert_eq!(codes(&diagnostics), [Code::NoAnswers]);
+}
