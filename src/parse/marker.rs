@@ -279,7 +279,7 @@ fn item_line(line: &str) -> Option<(usize, usize)> {
 /// by line (the tags sit in nested lists, which [`Block`] does not open).
 /// `None` when no item carries a tag. With `plain`, a list without tags
 /// whose top-level items are mostly questions (three or more, at least
-/// 60% ending with `?` or opening with a question word) is a question list too: each top-level item is a
+/// 60% ending with `?` or opening with a question word; or all of them) is a question list too: each top-level item is a
 /// question, the items nested under it are its parts.
 fn tagged_list(text: &str, block: &Block, plain: bool) -> Option<Vec<Piece>> {
     if !matches!(block.kind, BlockKind::List { .. }) || (!plain && !text[block.range.clone()].contains("] ")) {
@@ -339,7 +339,8 @@ fn tagged_list(text: &str, block: &Block, plain: bool) -> Option<Vec<Piece>> {
     }
     let top: Vec<&Piece> = pieces.iter().filter(|p| p.asks).collect();
     let questions = top.iter().filter(|p| p.question_text || starts_like_a_question(&text[p.text.clone()])).count();
-    (plain && top.len() >= 3 && questions * 5 >= top.len() * 3).then_some(pieces)
+    let mostly = top.len() >= 3 && questions * 5 >= top.len() * 3;
+    (plain && (mostly || (!top.is_empty() && questions == top.len()))).then_some(pieces)
 }
 
 /// Questions for the question items of a tagged list; the other items
