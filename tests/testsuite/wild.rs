@@ -227,3 +227,18 @@ fn question_list_plain_bullets_with_parts() {
     assert!(bank.questions().all(|q| !has_answer(q)));
     assert_eq!(codes(&diagnostics), [Code::NoAnswers]);
 }
+
+#[test]
+fn qa_dot_paragraphs_with_lettered_options_and_quoted_key() {
+    let (bank, diagnostics) = wild("qa-dot-options.md");
+    assert_eq!(bank.style, studymark::model::Style::Qa);
+    assert_eq!(
+        prompts(&bank),
+        ["Which selector matches only direct children?", "Which property makes an element a flex container?"]
+    );
+    let qs: Vec<&Question> = bank.questions().collect();
+    assert_eq!(mcq(qs[0]), (vec!["`div p`", "`div > p`", "`div + p`"], vec![1]), "- A) options, > **Answer: B**");
+    assert_eq!(mcq(qs[1]), (vec!["`display: flex`", "`flex: 1`"], vec![0]));
+    assert!(qs[1].details.markdown.contains("only sizes an item"));
+    assert_eq!(codes(&diagnostics), []);
+}
