@@ -52,6 +52,7 @@ pub enum Code {
     IdInherited,
     NestingTooDeep,
     MathUnclosed,
+    NoAnswers,
 }
 
 impl Code {
@@ -85,6 +86,7 @@ impl Code {
             Code::IdInherited => "id-inherited",
             Code::NestingTooDeep => "nesting-too-deep",
             Code::MathUnclosed => "math-unclosed",
+            Code::NoAnswers => "no-answers",
         }
     }
 
@@ -118,7 +120,8 @@ impl Code {
             | Code::NoQuestions
             | Code::NestingTooDeep
             | Code::MathTooLong
-            | Code::MathUnclosed => Severity::Warning,
+            | Code::MathUnclosed
+            | Code::NoAnswers => Severity::Warning,
             Code::IdInherited | Code::UnknownFrontMatterKey => Severity::Info,
         }
     }

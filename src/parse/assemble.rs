@@ -10,7 +10,9 @@
 //! 5. kind (multiple choice with its key, cloze, open), difficulty, tags,
 //!    slug and number;
 //! 6. once the whole bank is read, [`Assembler::assign_ids`] gives every
-//!    question an id unique in the bank ([`Identities`]).
+//!    question an id unique in the bank ([`Identities`]) and reports the
+//!    questions without an answer: one `empty-answer` each, or one
+//!    `no-answers` for a bank where no question has one (a worksheet).
 
 use std::collections::{HashMap, HashSet};
 
@@ -38,6 +40,8 @@ pub struct Assembler<'a> {
     slugs: HashSet<String>,
     identities: Identities,
     count: u32,
+    /// `empty-answer` warnings, held until the whole bank is read.
+    unanswered: Vec<Diagnostic>,
 }
 
 /// The body split into its parts.
@@ -66,6 +70,7 @@ impl<'a> Assembler<'a> {
             slugs: HashSet::new(),
             identities: Identities::default(),
             count: 0,
+            unanswered: Vec::new(),
         }
     }
 
@@ -78,7 +83,9 @@ impl<'a> Assembler<'a> {
             parse_blocks(text, draft.prompt.clone())
         };
         // Answers are found again by offset: blocks are added and removed below.
-        let answer_offset = draft.answer_from.and_then(|i| draft.body.get(i)).map(|b| b.range.start);
+        // An answer that starts after the last block (a question list's
+        // subject kept as context, nothing after it) starts at the end.
+        let answer_offset = draft.answer_from.map(|i| draft.body.get(i).map_or(usize::MAX, |b| b.range.start));
         let mut body: Vec<Block> = prompt_blocks.split_off(prompt_blocks.len().min(1));
         body.extend(draft.body);
         let mut parts = Parts { explicit_id: draft.explicit_id, ..Parts::default() };
@@ -93,7 +100,9 @@ impl<'a> Assembler<'a> {
         }
         let body = self.strip_metadata(body, &mut parts);
         let answer_from = answer_offset.map(|o| body.iter().position(|b| b.range.start >= o).unwrap_or(body.len()));
-        split_body(text, body, answer_from, &mut parts);
+        // A numbered question (`Q12.`) asks something whatever its words.
+        let asks = draft.number.is_some() || question_block.as_ref().is_some_and(|b| asks_something(&b.text));
+        split_body(text, body, answer_from, asks, &mut parts);
 
         let mut prompt = question_block.map(|b| self.rich(std::slice::from_ref(&b))).unwrap_or_default();
         let mut difficulty = draft.difficulty;
@@ -106,15 +115,17 @@ impl<'a> Assembler<'a> {
         let difficulty = difficulty.or_else(|| all_text().find_map(difficulty_line));
         let prompt_text = plain_prompt(&prompt);
         let start = prompt.spans.first().map_or(draft.prompt.start, |s| s.start);
-        let end = [&parts.answer, &parts.details, &parts.context]
+        let end = [&parts.answer, &parts.details, &parts.context, &parts.choices]
             .iter()
             .filter_map(|blocks| blocks.iter().map(|b| b.range.end).max())
             .max()
             .unwrap_or(draft.prompt.end)
+            .max(draft.prompt.end)
             .max(start);
         let span = self.file.span(start..end);
         let apart = distinguisher(&parts.context, &parts.choices, text);
-        self.check_prompt(&prompt_text, &apart, &parts, span, draft.inferred);
+        let keyed = matches!(&kind, Kind::MultipleChoice { correct, .. } if !correct.is_empty());
+        self.check_prompt(&prompt_text, &apart, &parts, span, draft.inferred, keyed);
         let explicit_span = parts.explicit_id_at.clone().map_or(span, |range| self.file.span(range));
         self.identities.push(Identity {
             prompt: normalize_prompt(&prompt_text),
@@ -190,6 +201,12 @@ impl<'a> Assembler<'a> {
     fn answer_key(&mut self, choices: &[Rich], parts: &Parts) -> (Vec<usize>, bool) {
         let Some(first) = parts.answer.first() else { return (Vec::new(), false) };
         let texts: Vec<String> = choices.iter().map(plain_prompt).collect();
+        // An explanation first and `Answer: B` after it.
+        let keyed = parts.answer.iter().chain(&parts.details).skip(1).find(|b| choices::has_key_prefix(&b.text));
+        let first = match choices::parse_key(&first.text, &texts) {
+            Key::Missing => keyed.unwrap_or(first),
+            _ => first,
+        };
         match choices::parse_key(&first.text, &texts) {
             Key::Options(indices) => (indices, false),
             Key::Missing => (Vec::new(), false),
@@ -207,10 +224,33 @@ impl<'a> Assembler<'a> {
     }
 
     /// Gives the questions assembled so far (`questions`, in the order
-    /// they were assembled) their ids; see [`Identities::assign`].
+    /// they were assembled) their ids ([`Identities::assign`]) and reports
+    /// the unanswered ones ([`Assembler::report_unanswered`]). Called once,
+    /// when the bank is read.
     pub fn assign_ids<'q>(&mut self, questions: impl Iterator<Item = &'q mut Question>) {
         let identities = std::mem::take(&mut self.identities);
         identities.assign(&self.bank_id, self.file, questions, self.diagnostics);
+        self.report_unanswered();
+    }
+
+    /// One `empty-answer` per unanswered question; but when no question of
+    /// the bank (two or more) has an answer, the bank is a question list
+    /// and one `no-answers` says so.
+    fn report_unanswered(&mut self) {
+        let unanswered = std::mem::take(&mut self.unanswered);
+        if self.count >= 2 && unanswered.len() == self.count as usize {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::NoAnswers,
+                    self.file,
+                    None,
+                    format!("none of the {} questions has an answer", self.count),
+                )
+                .with_note("the questions are kept; cards and handouts show them without answers"),
+            );
+        } else {
+            self.diagnostics.extend(unanswered);
+        }
     }
 
     fn check_prompt(
@@ -220,6 +260,7 @@ impl<'a> Assembler<'a> {
         parts: &Parts,
         span: crate::source::Span,
         inferred: bool,
+        keyed: bool,
     ) {
         let file = self.file;
         if prompt_text.trim().is_empty() {
@@ -231,8 +272,9 @@ impl<'a> Assembler<'a> {
             ));
             return;
         }
-        if parts.answer.is_empty() && parts.details.is_empty() {
-            self.diagnostics.push(Diagnostic::new(Code::EmptyAnswer, file, Some(span), "question has no answer"));
+        // A multiple-choice question with a key is answered by its key.
+        if parts.answer.is_empty() && parts.details.is_empty() && !keyed {
+            self.unanswered.push(Diagnostic::new(Code::EmptyAnswer, file, Some(span), "question has no answer"));
         }
         // Only true duplicates: "What's the output?" with other code is
         // another question.
@@ -280,15 +322,117 @@ impl<'a> Assembler<'a> {
     }
 }
 
+/// Whether a question text asks something, so that a task list after it
+/// is its options: it ends with `?` or `:`, has a blank to fill (`_`,
+/// `...`), starts with a question or instruction word, or is a sentence
+/// (more than six words). A short plain title ("Study plan") followed by
+/// `- [ ] Learn X` is a checklist, not a question.
+fn asks_something(question: &str) -> bool {
+    let q = question.trim();
+    let first = q.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+    const WORDS: [&str; 14] = [
+        "which", "what", "why", "how", "when", "where", "who", "whom", "choose", "select", "pick", "identify",
+        "complete", "fill",
+    ];
+    q.ends_with(['?', ':'])
+        || q.contains('_')
+        || q.contains("...")
+        || q.contains('…')
+        || WORDS.contains(&first.trim_matches(|c: char| !c.is_alphabetic()))
+        || q.split_whitespace().count() > 6
+}
+
+/// Where an option list is among the first blocks of the prompt phase,
+/// when only text, code or images stand before it (`git reset --soft` in
+/// a paragraph, a screenshot, lettered statements whose combinations the
+/// task list offers): those blocks are the question's context.
+fn options_after_context(text: &str, body: &[Block], limit: usize) -> Option<usize> {
+    let is_task_list =
+        |b: &Block| choices::is_single_task(b) || choices::list_options(text, b).is_some_and(|o| o.checked.is_some());
+    // A task list may follow other lists (`- Ref(...)`); lettered items
+    // only the first list.
+    let first_list = match body[..limit.min(4)].iter().position(is_task_list) {
+        Some(at) => at,
+        None => body[..limit].iter().position(|b| matches!(b.kind, BlockKind::List { .. }))?,
+    };
+    let before_ok = first_list <= 3
+        && body[..first_list].iter().all(|b| {
+            matches!(b.kind, BlockKind::Paragraph | BlockKind::Code | BlockKind::Html | BlockKind::List { .. })
+        });
+    // Lettered items after prose are more often an answer's list: only
+    // code, HTML, images or a lead-in ending with `:` may stand before them.
+    let plain_context = body[..first_list].iter().all(|b| {
+        b.kind != BlockKind::Paragraph
+            || b.text.trim().is_empty()
+            || b.text.trim_end().ends_with(':')
+            || b.links.iter().any(|l| l.image)
+    });
+    let is_options = choices::is_single_task(&body[first_list])
+        || match choices::list_options(text, &body[first_list]) {
+            Some(o) if o.checked.is_some() => true,
+            Some(_) => plain_context,
+            None => false,
+        };
+    (first_list > 0 && before_ok && is_options).then_some(first_list)
+}
+
+/// A list whose first items are plain (`- Ref: ...`) and whose last two or
+/// more are task items (one Markdown list, as the bullets match) is cut
+/// before the task items, so they can be the options; one whose task
+/// items come first is cut after them (the rest explains the key). `limit` moves with
+/// the blocks before it.
+fn split_task_tails(text: &str, body: Vec<Block>, limit: usize) -> (Vec<Block>, usize) {
+    let mut out = Vec::with_capacity(body.len() + 1);
+    let mut new_limit = limit;
+    for (n, block) in body.into_iter().enumerate() {
+        let items = block.items();
+        let tail = items.iter().rev().take_while(|i| i.checked.is_some()).count();
+        let head = items.iter().take_while(|i| i.checked.is_some()).count();
+        // Plain items then task items, or task items then a plain
+        // explanation item.
+        let cut = match (tail, head) {
+            (t, _) if t >= 2 && t < items.len() => Some(items[items.len() - t].range.start),
+            (_, h) if h >= 2 && h < items.len() => Some(items[h].range.start),
+            _ => None,
+        };
+        if let Some(cut) = cut.filter(|_| n < limit) {
+            let before = out.len();
+            out.extend(parse_blocks(text, block.range.start..cut));
+            out.extend(parse_blocks(text, cut..block.range.end));
+            new_limit += (out.len() - before).saturating_sub(1);
+        } else {
+            out.push(block);
+        }
+    }
+    (out, new_limit)
+}
+
 /// Splits the cleaned body into context, choices, answer and details.
-fn split_body(text: &str, body: Vec<Block>, answer_from: Option<usize>, parts: &mut Parts) {
+/// `asks` says the question text asks something (see [`asks_something`]).
+fn split_body(text: &str, body: Vec<Block>, answer_from: Option<usize>, asks: bool, parts: &mut Parts) {
     let limit = answer_from.unwrap_or(body.len()).min(body.len());
+    let (body, limit) = split_task_tails(text, body, limit);
+    let options_at = if asks { options_after_context(text, &body, limit) } else { None };
     let mut i = 0;
     while i < limit {
         let block = &body[i];
         let next_is_code = body.get(i + 1).is_some_and(|b| b.kind == BlockKind::Code) && i + 1 < limit;
+        if options_at.is_some_and(|at| i < at) {
+            parts.context.push(block.clone());
+            i += 1;
+            continue;
+        }
+        if parts.choices.is_empty() && asks {
+            if let Some((options, checked, taken)) = choices::code_task_options(&body[i..limit]) {
+                parts.choices = options;
+                parts.task_key = Some(checked);
+                i += taken;
+                continue;
+            }
+        }
         if parts.choices.is_empty() {
-            if let Some(options) = choices::list_options(text, block) {
+            let options = choices::list_options(text, block).filter(|o| asks || o.checked.is_none());
+            if let Some(options) = options {
                 parts.choices = options.ranges.into_iter().flat_map(|r| parse_blocks(text, r)).collect();
                 parts.task_key = options.checked;
                 i += 1;

@@ -1,30 +1,53 @@
 //! Multiple-choice options and answer keys.
 //!
-//! Options are lettered lines (`(a) text`, `(a)text`, `a) text`, `A. text`)
-//! in the question paragraph or a paragraph of their own, lettered list
-//! items, or a task list (`- [ ] wrong`, `- [x] right`). Letters must run
-//! `a, b, c…` from `a`, so a sentence that happens to start with `A.` is
-//! not an option. The key is the first answer paragraph starting with an
-//! option letter (`(c) ...`, `Answer: c`, `Answer: a, c`) or, for task
-//! lists, the checked items.
+//! Options are lettered lines (`(a) text`, `(a)text`, `a) text`, `A. text`,
+//! `A: text`) in the question paragraph or a paragraph of their own,
+//! lettered list items (`- A) text`, `- A: text`), numbered list items
+//! (`- 1: text`, `- (1) text`), or a task list (`- [ ] wrong`,
+//! `- [x] right`; several checked, several correct). Labels must run
+//! `a, b, c…` from `a` (or `1, 2, 3…` from 1), so a sentence that happens
+//! to start with `A.` is not an option. The key is the first answer block
+//! (paragraph, heading `#### Answer: D`, block quote `> **Answer: B**`)
+//! starting with an option label (`(c) ...`, `Answer: c`, `Answer: a, c`,
+//! `**Correct:** b`, `Answer: 2` for numbered options), a later answer
+//! block starting with `Answer:`/`Correct:`, or, for task lists, the
+//! checked items.
 
 use std::ops::Range;
 
 use super::blocks::{Block, BlockKind};
 
 /// Letter index and byte length of the label and its spaces, for lines
-/// like `(b) text`, `(b)text`, `b) text`, `B. text`.
+/// like `(b) text`, `(b)text`, `b) text`, `B. text`, `B: text`.
 pub fn option_label(line: &str) -> Option<(usize, usize)> {
     let bytes = line.as_bytes();
     let (letter, len) = match bytes {
         [b'(', l, b')', ..] if l.is_ascii_alphabetic() => (*l, 3),
         [l, b')', ..] if l.is_ascii_alphabetic() => (*l, 2),
-        [l, b'.', b' ' | b'\t', ..] if l.is_ascii_alphabetic() => (*l, 2),
+        [l, b'.' | b':', b' ' | b'\t', ..] if l.is_ascii_alphabetic() => (*l, 2),
         _ => return None,
     };
     let index = usize::from(letter.to_ascii_lowercase() - b'a');
     let rest = &line[len..];
     Some((index, len + rest.len() - rest.trim_start().len()))
+}
+
+/// 0-based index and byte length of a numbered label and its spaces, for
+/// list items like `1: text`, `(1) text`. (`1. text` and `1) text` are
+/// ordered-list bullets, already gone from an item's content.)
+fn number_label(line: &str) -> Option<(usize, usize)> {
+    let (inner, close) = match line.strip_prefix('(') {
+        Some(rest) => (rest, ")"),
+        None => (line, ":"),
+    };
+    let digits = inner.bytes().take_while(u8::is_ascii_digit).count();
+    let after = inner[digits..].strip_prefix(close)?;
+    if digits == 0 || digits > 2 || !after.starts_with([' ', '\t']) {
+        return None;
+    }
+    let number: usize = inner[..digits].parse().ok()?;
+    let len = line.len() - after.trim_start().len();
+    Some((number.checked_sub(1)?, len))
 }
 
 /// Splits `text[range]` at its option lines: returns the range before the
@@ -73,15 +96,55 @@ pub fn list_options(text: &str, block: &Block) -> Option<ListOptions> {
         let correct = items.iter().enumerate().filter(|(_, i)| i.checked == Some(true)).map(|(n, _)| n).collect();
         return Some(ListOptions { ranges, checked: Some(correct) });
     }
-    let mut ranges = Vec::new();
-    for (n, item) in items.iter().enumerate() {
-        let (index, len) = option_label(&text[item.content.clone()])?;
-        if index != n {
-            return None;
+    for label in [option_label, number_label] {
+        let labelled: Option<Vec<Range<usize>>> = items
+            .iter()
+            .enumerate()
+            .map(|(n, item)| match label(&text[item.content.clone()]) {
+                Some((index, len)) if index == n => Some(trim_range(text, item.content.start + len..item.content.end)),
+                _ => None,
+            })
+            .collect();
+        if let Some(ranges) = labelled {
+            return Some(ListOptions { ranges, checked: None });
         }
-        ranges.push(trim_range(text, item.content.start + len..item.content.end));
     }
-    Some(ListOptions { ranges, checked: None })
+    None
+}
+
+/// A task list of one item (`- [x] :`), as when each option is a code
+/// block that ends the list.
+pub fn is_single_task(block: &Block) -> bool {
+    matches!(&block.kind, BlockKind::List { items } if items.len() == 1 && items[0].checked.is_some())
+}
+
+/// Options written as one-item task lists each followed by its code block
+/// (`- [ ] :`, `- [x] &shy;` or `- [ ] A`, then a fence): the code blocks are the
+/// options. Returns them, the checked indices and how many blocks they
+/// take; `None` for fewer than two.
+pub fn code_task_options(blocks: &[Block]) -> Option<(Vec<Block>, Vec<usize>, usize)> {
+    let mut options = Vec::new();
+    let mut checked = Vec::new();
+    let mut i = 0;
+    while let (Some(item), Some(code)) = (blocks.get(i), blocks.get(i + 1)) {
+        let label = item.items().first().map(|it| it.text.replace(['\u{ad}', ':'], ""));
+        if !is_single_task(item) || code.kind != BlockKind::Code || label.is_none_or(|l| !is_bare_label(&l)) {
+            break;
+        }
+        if item.items()[0].checked == Some(true) {
+            checked.push(options.len());
+        }
+        options.push(code.clone());
+        i += 2;
+    }
+    (options.len() >= 2).then_some((options, checked, i))
+}
+
+/// An item text that only names its option: nothing, `A`, `Option A`.
+fn is_bare_label(label: &str) -> bool {
+    let label = label.trim();
+    let label = label.strip_prefix("Option ").unwrap_or(label);
+    label.is_empty() || (label.len() == 1 && label.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// A paragraph made only of option lines.
@@ -104,13 +167,23 @@ pub enum Key {
     Missing,
 }
 
+const KEY_PREFIXES: [&str; 5] = ["correct answer", "answer", "correct", "key", "ans"];
+
+/// The key prefix (`Answer:`, `Correct:`) at the start of `text`, lowercased.
+fn key_prefix(text: &str) -> Option<&'static str> {
+    let lower = text.trim().trim_start_matches('*').to_ascii_lowercase();
+    KEY_PREFIXES.into_iter().find(|p| lower.starts_with(*p) && lower[p.len()..].trim_start().starts_with(':'))
+}
+
+/// Whether the plain text of a block starts with a key prefix.
+pub fn has_key_prefix(text: &str) -> bool {
+    key_prefix(text).is_some()
+}
+
 /// Reads the key from the plain text of the first answer block.
 pub fn parse_key(answer: &str, choices: &[String]) -> Key {
     let mut text = answer.trim().trim_start_matches('*');
-    let lower = text.to_ascii_lowercase();
-    let prefix = ["correct answer", "answer", "correct", "key", "ans"]
-        .iter()
-        .find(|p| lower.starts_with(*p) && lower[p.len()..].trim_start().starts_with(':'));
+    let prefix = key_prefix(text);
     if let Some(p) = prefix {
         text = text[p.len()..].trim_start()[1..].trim_start_matches(['*', ' ']);
     }
@@ -120,9 +193,14 @@ pub fn parse_key(answer: &str, choices: &[String]) -> Key {
             return Key::Missing;
         }
         let named = text.trim_end_matches('.').trim();
-        return match choices.iter().position(|c| c.trim().eq_ignore_ascii_case(named)) {
-            Some(i) => Key::Options(vec![i]),
-            None => Key::Invalid(named.chars().take(40).collect()),
+        if let Some(i) = choices.iter().position(|c| c.trim().eq_ignore_ascii_case(named)) {
+            return Key::Options(vec![i]);
+        }
+        // `Answer: 2` for numbered options.
+        let number = named.split(|c: char| !c.is_ascii_digit()).next().and_then(|n| n.parse::<usize>().ok());
+        return match number {
+            Some(n) if (1..=choices.len()).contains(&n) => Key::Options(vec![n - 1]),
+            _ => Key::Invalid(named.chars().take(40).collect()),
         };
     }
     match letters.iter().find(|(i, _)| *i >= choices.len()) {
@@ -197,7 +275,28 @@ mod tests {
     }
 
     #[test]
+    fn labelled_list_items() {
+        for (text, want) in [
+            ("- A: one\n- B: two\n", ["one", "two"]),
+            ("- A) one\n- B) two\n", ["one", "two"]),
+            ("- 1: one\n- 2: two\n", ["one", "two"]),
+            ("- (1) one\n- (2) two\n", ["one", "two"]),
+        ] {
+            let block = &super::super::blocks::parse_blocks(text, 0..text.len())[0];
+            let options = list_options(text, block).unwrap_or_else(|| panic!("{text:?}"));
+            let got: Vec<_> = options.ranges.into_iter().map(|r| &text[r]).collect();
+            assert_eq!(got, want);
+        }
+        let text = "- 2: starts at two\n- 3: x\n";
+        assert!(list_options(text, &super::super::blocks::parse_blocks(text, 0..text.len())[0]).is_none());
+    }
+
+    #[test]
     fn keys() {
+        assert_eq!(parse_key("Answer: 2", &strings(3)), Key::Options(vec![1]));
+        assert_eq!(parse_key("Correct: b", &strings(3)), Key::Options(vec![1]));
+        assert_eq!(parse_key("Answer: D", &strings(4)), Key::Options(vec![3]));
+        assert_eq!(parse_key("Answer: 7", &strings(3)), Key::Invalid("7".into()));
         assert_eq!(parse_key("(c) Code will work fine", &strings(4)), Key::Options(vec![2]));
         assert_eq!(parse_key("Answer: B. Because", &strings(4)), Key::Options(vec![1]));
         assert_eq!(parse_key("**Answer:** a, c", &strings(4)), Key::Options(vec![0, 2]));
