@@ -292,6 +292,8 @@ fn tagged_list(text: &str, block: &Block, plain: bool) -> Option<Vec<Piece>> {
         let end = offset + line.trim_end().len();
         if let Some((indent, len)) = item_line(line) {
             let content = offset + len;
+            // An empty item (`- ` and a line break) has its text end before the marker's spaces.
+            let end = end.max(content);
             let tag = difficulty_tag(&text[content..end]);
             let start = content + tag.map_or(0, |(_, n)| n);
             let top = pieces.first().is_none_or(|p| p.indent >= indent);
@@ -390,5 +392,13 @@ mod tests {
         assert_eq!(marker_len("?"), Some(1));
         assert_eq!(marker_len("?foo"), None);
         assert_eq!(marker_len("What?"), None);
+    }
+
+    #[test]
+    fn an_empty_item_in_a_question_list_is_read_without_panicking() {
+        let text = "- Why is the sky blue?\n- \n- What is a rainbow?\n- How do clouds form?\n";
+        let blocks = crate::parse::blocks::parse_document(text, 0..text.len());
+        let pieces = tagged_list(text, &blocks[0], true).expect("a question list");
+        assert!(pieces.len() >= 3, "{}", pieces.len());
     }
 }
