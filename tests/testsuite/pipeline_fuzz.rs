@@ -19,6 +19,9 @@
 //!    same model JSON and byte-identical outputs; each case took less than
 //!    `STUDYMARK_FUZZ_CASE_SECONDS` (default 120).
 //!
+//! `STUDYMARK_FUZZ_SECONDS` bounds a long run by time: once spent, the
+//! remaining cases pass without running.
+//!
 //! `STUDYMARK_FUZZ_CASES` sets the number of cases (default 12, a few
 //! seconds in CI); the long local run is
 //! `STUDYMARK_FUZZ_CASES=2000 cargo test --release --test testsuite pipeline_fuzz -- --nocapture`.
@@ -481,6 +484,10 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 fn pipeline_fuzz() {
     let cases = env_number("STUDYMARK_FUZZ_CASES", 12) as u32;
     let limit = Duration::from_secs(env_number("STUDYMARK_FUZZ_CASE_SECONDS", 120));
+    // A long local run can be bounded by time instead of cases: the cases
+    // left when it is spent pass without running (the summary counts only
+    // those that ran).
+    let budget = Duration::from_secs(env_number("STUDYMARK_FUZZ_SECONDS", u64::MAX / 4));
     let config = ProptestConfig {
         cases,
         source_file: Some(file!()),
@@ -493,6 +500,9 @@ fn pipeline_fuzz() {
     let (ran, slowest) = (Cell::new(0u32), Cell::new(Duration::ZERO));
     let started = Instant::now();
     let result = TestRunner::new(config).run(&project_files(), |files| {
+        if started.elapsed() > budget {
+            return Ok(());
+        }
         let case = Instant::now();
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_case(&files, limit)));
         ran.set(ran.get() + 1);
