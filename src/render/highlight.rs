@@ -48,7 +48,15 @@ pub fn highlight_code(source: &str, language: Option<&str>) -> String {
     format!("<pre class=\"code\"{lang_attr}><code>{body}</code></pre>")
 }
 
+/// Longest line syntect is given. Its regexes take time far beyond a
+/// line's length (a 50,000-character line took minutes, found by the fuzz
+/// test); code with a longer line is shown without colours.
+const MAX_HIGHLIGHTED_LINE: usize = 2_000;
+
 fn classed_html(source: &str, syntax: &SyntaxReference) -> Option<String> {
+    if source.lines().any(|line| line.len() > MAX_HIGHLIGHTED_LINE) {
+        return None;
+    }
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), CLASS_STYLE);
     for line in LinesWithEndings::from(source) {
         generator.parse_html_for_line_which_includes_newline(line).ok()?;
@@ -133,6 +141,15 @@ pub fn escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn code_with_a_very_long_line_is_shown_without_colours() {
+        let source = format!("let x = \"{}\";\n", "a".repeat(MAX_HIGHLIGHTED_LINE + 1));
+        let html = highlight_code(&source, Some("rust"));
+        assert!(!html.contains("<span"), "highlighted");
+        assert!(html.contains(&"a".repeat(MAX_HIGHLIGHTED_LINE + 1)));
+        assert!(highlight_code("let x = 1;\n", Some("rust")).contains("<span"));
+    }
     use super::*;
 
     #[test]
