@@ -25,6 +25,7 @@ mod bold;
 mod choices;
 mod details;
 mod heading;
+mod identity;
 mod marker;
 mod qa;
 pub mod text;
