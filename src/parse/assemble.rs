@@ -100,7 +100,7 @@ impl<'a> Assembler<'a> {
         let body = self.strip_metadata(body, &mut parts);
         let answer_from = answer_offset.map(|o| body.iter().position(|b| b.range.start >= o).unwrap_or(body.len()));
         // A numbered question (`Q12.`) asks something whatever its words.
-        let asks = draft.number.is_some() || question_block.as_ref().is_some_and(|b| asks_something(&b.text));
+        let asks = draft.number.is_some() || question_block.as_ref().is_some_and(|b| choices::asks_something(&b.text));
         split_body(text, body, answer_from, asks, &mut parts);
 
         let mut prompt = question_block.map(|b| self.rich(std::slice::from_ref(&b))).unwrap_or_default();
@@ -321,97 +321,12 @@ impl<'a> Assembler<'a> {
     }
 }
 
-/// Whether a question text asks something, so that a task list after it
-/// is its options: it ends with `?` or `:`, has a blank to fill (`_`,
-/// `...`), starts with a question or instruction word, or is a sentence
-/// (more than six words). A short plain title ("Study plan") followed by
-/// `- [ ] Learn X` is a checklist, not a question.
-fn asks_something(question: &str) -> bool {
-    let q = question.trim();
-    let first = q.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
-    const WORDS: [&str; 14] = [
-        "which", "what", "why", "how", "when", "where", "who", "whom", "choose", "select", "pick", "identify",
-        "complete", "fill",
-    ];
-    q.ends_with(['?', ':'])
-        || q.contains('_')
-        || q.contains("...")
-        || q.contains('…')
-        || WORDS.contains(&first.trim_matches(|c: char| !c.is_alphabetic()))
-        || q.split_whitespace().count() > 6
-}
-
-/// Where an option list is among the first blocks of the prompt phase,
-/// when only text, code or images stand before it (`git reset --soft` in
-/// a paragraph, a screenshot, lettered statements whose combinations the
-/// task list offers): those blocks are the question's context.
-fn options_after_context(text: &str, body: &[Block], limit: usize) -> Option<usize> {
-    let is_task_list =
-        |b: &Block| choices::is_single_task(b) || choices::list_options(text, b).is_some_and(|o| o.checked.is_some());
-    // A task list may follow other lists (`- Ref(...)`); lettered items
-    // only the first list.
-    let first_list = match body[..limit.min(4)].iter().position(is_task_list) {
-        Some(at) => at,
-        None => body[..limit].iter().position(|b| matches!(b.kind, BlockKind::List { .. }))?,
-    };
-    let before_ok = first_list <= 3
-        && body[..first_list].iter().all(|b| {
-            matches!(b.kind, BlockKind::Paragraph | BlockKind::Code | BlockKind::Html | BlockKind::List { .. })
-        });
-    // Lettered items after prose are more often an answer's list: only
-    // code, HTML, images or a lead-in ending with `:` may stand before them.
-    let plain_context = body[..first_list].iter().all(|b| {
-        b.kind != BlockKind::Paragraph
-            || b.text.trim().is_empty()
-            || b.text.trim_end().ends_with(':')
-            || b.links.iter().any(|l| l.image)
-    });
-    let is_options = choices::is_single_task(&body[first_list])
-        || match choices::list_options(text, &body[first_list]) {
-            Some(o) if o.checked.is_some() => true,
-            Some(_) => plain_context,
-            None => false,
-        };
-    (first_list > 0 && before_ok && is_options).then_some(first_list)
-}
-
-/// A list whose first items are plain (`- Ref: ...`) and whose last two or
-/// more are task items (one Markdown list, as the bullets match) is cut
-/// before the task items, so they can be the options; one whose task
-/// items come first is cut after them (the rest explains the key). `limit` moves with
-/// the blocks before it.
-fn split_task_tails(text: &str, body: Vec<Block>, limit: usize) -> (Vec<Block>, usize) {
-    let mut out = Vec::with_capacity(body.len() + 1);
-    let mut new_limit = limit;
-    for (n, block) in body.into_iter().enumerate() {
-        let items = block.items();
-        let tail = items.iter().rev().take_while(|i| i.checked.is_some()).count();
-        let head = items.iter().take_while(|i| i.checked.is_some()).count();
-        // Plain items then task items, or task items then a plain
-        // explanation item.
-        let cut = match (tail, head) {
-            (t, _) if t >= 2 && t < items.len() => Some(items[items.len() - t].range.start),
-            (_, h) if h >= 2 && h < items.len() => Some(items[h].range.start),
-            _ => None,
-        };
-        if let Some(cut) = cut.filter(|_| n < limit) {
-            let before = out.len();
-            out.extend(parse_blocks(text, block.range.start..cut));
-            out.extend(parse_blocks(text, cut..block.range.end));
-            new_limit += (out.len() - before).saturating_sub(1);
-        } else {
-            out.push(block);
-        }
-    }
-    (out, new_limit)
-}
-
 /// Splits the cleaned body into context, choices, answer and details.
-/// `asks` says the question text asks something (see [`asks_something`]).
+/// `asks` says the question text asks something (see [`choices::asks_something`]).
 fn split_body(text: &str, body: Vec<Block>, answer_from: Option<usize>, asks: bool, parts: &mut Parts) {
     let limit = answer_from.unwrap_or(body.len()).min(body.len());
-    let (body, limit) = split_task_tails(text, body, limit);
-    let options_at = if asks { options_after_context(text, &body, limit) } else { None };
+    let (body, limit) = choices::split_task_tails(text, body, limit);
+    let options_at = if asks { choices::options_after_context(text, &body, limit) } else { None };
     let mut i = 0;
     while i < limit {
         let block = &body[i];

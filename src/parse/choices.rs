@@ -11,11 +11,13 @@
 //! starting with an option label (`(c) ...`, `Answer: c`, `Answer: a, c`,
 //! `**Correct:** b`, `Answer: 2` for numbered options), a later answer
 //! block starting with `Answer:`/`Correct:`, or, for task lists, the
-//! checked items.
+//! checked items. Where options stand among a question's first blocks
+//! (after context, or cut out of a mixed list) is decided here too
+//! ([`options_after_context`], [`split_task_tails`]).
 
 use std::ops::Range;
 
-use super::blocks::{Block, BlockKind};
+use super::blocks::{parse_blocks, Block, BlockKind};
 
 /// Letter index and byte length of the label and its spaces, for lines
 /// like `(b) text`, `(b)text`, `b) text`, `B. text`, `B: text`.
@@ -243,6 +245,90 @@ fn trim_range(text: &str, range: Range<usize>) -> Range<usize> {
     let start = range.start + slice.len() - slice.trim_start().len();
     let end = range.start + slice.trim_end().trim_end_matches('\\').trim_end().len();
     start..end.max(start)
+}
+
+/// Whether a question text asks something, so that a task list after it
+/// is its options: it ends with `?` or `:`, has a blank to fill (`_`,
+/// `...`), starts with a question or instruction word, or is a sentence
+/// (more than six words). A short plain title ("Study plan") followed by
+/// `- [ ] Learn X` is a checklist, not a question.
+pub(super) fn asks_something(question: &str) -> bool {
+    let q = question.trim();
+    let first = q.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+    const WORDS: [&str; 14] = [
+        "which", "what", "why", "how", "when", "where", "who", "whom", "choose", "select", "pick", "identify",
+        "complete", "fill",
+    ];
+    q.ends_with(['?', ':'])
+        || q.contains('_')
+        || q.contains("...")
+        || q.contains('…')
+        || WORDS.contains(&first.trim_matches(|c: char| !c.is_alphabetic()))
+        || q.split_whitespace().count() > 6
+}
+
+/// Where an option list is among the first blocks of the prompt phase,
+/// when only text, code or images stand before it (`git reset --soft` in
+/// a paragraph, a screenshot, lettered statements whose combinations the
+/// task list offers): those blocks are the question's context.
+pub(super) fn options_after_context(text: &str, body: &[Block], limit: usize) -> Option<usize> {
+    let is_task_list = |b: &Block| is_single_task(b) || list_options(text, b).is_some_and(|o| o.checked.is_some());
+    // A task list may follow other lists (`- Ref(...)`); lettered items
+    // only the first list.
+    let first_list = match body[..limit.min(4)].iter().position(is_task_list) {
+        Some(at) => at,
+        None => body[..limit].iter().position(|b| matches!(b.kind, BlockKind::List { .. }))?,
+    };
+    let before_ok = first_list <= 3
+        && body[..first_list].iter().all(|b| {
+            matches!(b.kind, BlockKind::Paragraph | BlockKind::Code | BlockKind::Html | BlockKind::List { .. })
+        });
+    // Lettered items after prose are more often an answer's list: only
+    // code, HTML, images or a lead-in ending with `:` may stand before them.
+    let plain_context = body[..first_list].iter().all(|b| {
+        b.kind != BlockKind::Paragraph
+            || b.text.trim().is_empty()
+            || b.text.trim_end().ends_with(':')
+            || b.links.iter().any(|l| l.image)
+    });
+    let is_options = is_single_task(&body[first_list])
+        || match list_options(text, &body[first_list]) {
+            Some(o) if o.checked.is_some() => true,
+            Some(_) => plain_context,
+            None => false,
+        };
+    (first_list > 0 && before_ok && is_options).then_some(first_list)
+}
+
+/// A list whose first items are plain (`- Ref: ...`) and whose last two or
+/// more are task items (one Markdown list, as the bullets match) is cut
+/// before the task items, so they can be the options; one whose task
+/// items come first is cut after them (the rest explains the key). `limit` moves with
+/// the blocks before it.
+pub(super) fn split_task_tails(text: &str, body: Vec<Block>, limit: usize) -> (Vec<Block>, usize) {
+    let mut out = Vec::with_capacity(body.len() + 1);
+    let mut new_limit = limit;
+    for (n, block) in body.into_iter().enumerate() {
+        let items = block.items();
+        let tail = items.iter().rev().take_while(|i| i.checked.is_some()).count();
+        let head = items.iter().take_while(|i| i.checked.is_some()).count();
+        // Plain items then task items, or task items then a plain
+        // explanation item.
+        let cut = match (tail, head) {
+            (t, _) if t >= 2 && t < items.len() => Some(items[items.len() - t].range.start),
+            (_, h) if h >= 2 && h < items.len() => Some(items[h].range.start),
+            _ => None,
+        };
+        if let Some(cut) = cut.filter(|_| n < limit) {
+            let before = out.len();
+            out.extend(parse_blocks(text, block.range.start..cut));
+            out.extend(parse_blocks(text, cut..block.range.end));
+            new_limit += (out.len() - before).saturating_sub(1);
+        } else {
+            out.push(block);
+        }
+    }
+    (out, new_limit)
 }
 
 #[cfg(test)]
