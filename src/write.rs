@@ -283,11 +283,19 @@ fn link_tree(from: &Path, to: &Path) -> Result<()> {
     for entry in std::fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))? {
         let entry = entry?;
         let (source, target) = (entry.path(), to.join(entry.file_name()));
-        if entry.file_type()?.is_dir() {
-            link_tree(&source, &target)?;
-        } else if std::fs::hard_link(&source, &target).is_err() {
-            std::fs::copy(&source, &target).with_context(|| format!("cannot copy {}", source.display()))?;
+        match entry.file_type()?.is_dir() {
+            true => link_tree(&source, &target)?,
+            false => link_or_copy(&source, &target)?,
         }
+    }
+    Ok(())
+}
+
+/// A hard link costs no copy and leaves the old file intact; a copy where
+/// the file system refuses links.
+fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
+    if std::fs::hard_link(from, to).is_err() {
+        std::fs::copy(from, to).with_context(|| format!("cannot copy {}", from.display()))?;
     }
     Ok(())
 }
@@ -341,9 +349,7 @@ pub fn carry_over(output: &Path, fresh: &Path, files: &[String]) -> Result<()> {
         if let Some(parent) = to.parent() {
             std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        if std::fs::hard_link(&from, &to).is_err() {
-            std::fs::copy(&from, &to).with_context(|| format!("cannot copy {}", from.display()))?;
-        }
+        link_or_copy(&from, &to)?;
     }
     Ok(())
 }
