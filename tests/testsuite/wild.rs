@@ -4,36 +4,21 @@
 
 /// Heading questions, answer collapsibles, list-item headings.
 mod headings {
-    // --- finder-a: headings, answer collapsibles, list-item headings ----------
-
     use std::path::PathBuf;
 
     use studymark::diagnostic::Code;
-    use studymark::model::{Bank, Style};
+    use studymark::model::Style;
 
-    use crate::{compile_paths, fixtures};
-
-    /// The bank of one fixture and its diagnostic codes.
-    fn finder_bank(name: &str) -> (Bank, Vec<Code>) {
-        let compiled = compile_paths(&[fixtures().join("wild").join(name)]);
-        let codes = compiled.diagnostics.iter().map(|d| d.code).collect();
-        (compiled.banks.into_iter().next().expect("one bank"), codes)
-    }
-
-    fn finder_prompts(bank: &Bank) -> Vec<&str> {
-        bank.questions().map(|q| q.prompt.markdown.as_str()).collect()
-    }
-
-    fn finder_answered(bank: &Bank) -> Vec<bool> {
-        bank.questions().map(|q| !q.answer.markdown.trim().is_empty()).collect()
-    }
+    use super::notes::{codes, has_answer, prompts, wild};
+    use crate::compile_paths;
 
     #[test]
     fn heading_numbering_prefixes_levels_and_links() {
-        let (bank, codes) = finder_bank("heading-numbering.md");
+        let (bank, diagnostics) = wild("heading-numbering.md");
+        let codes = codes(&diagnostics);
         assert_eq!(bank.style, Style::Heading);
         assert_eq!(
-            finder_prompts(&bank),
+            prompts(&bank),
             [
                 "What does a router forward?",
                 "Why does TCP need a three-way handshake?",
@@ -45,7 +30,7 @@ mod headings {
             ]
         );
         assert_eq!(bank.questions().map(|q| q.number).collect::<Vec<_>>(), [1, 2, 3, 1, 8, 1, 7]);
-        assert!(finder_answered(&bank).iter().all(|a| *a));
+        assert!(bank.questions().map(has_answer).collect::<Vec<_>>().iter().all(|a| *a));
         assert!(bank.questions().all(|q| q.kind.as_str() == "open"));
         let titles: Vec<&str> = bank.topics.iter().map(|t| t.title.as_str()).collect();
         assert_eq!(titles, ["Networking drills", "Practice rounds", "Addresses", "Routing"]);
@@ -61,10 +46,11 @@ mod headings {
 
     #[test]
     fn heading_answer_collapsibles_are_answers_not_prompts() {
-        let (bank, codes) = finder_bank("heading-answer-details.md");
+        let (bank, diagnostics) = wild("heading-answer-details.md");
+        let codes = codes(&diagnostics);
         assert_eq!(bank.style, Style::Details);
         assert_eq!(
-            finder_prompts(&bank),
+            prompts(&bank),
             [
                 "What does `set -e` do?",
                 "What does this print?",
@@ -72,7 +58,7 @@ mod headings {
                 "What does `$?` hold?",
             ]
         );
-        assert_eq!(finder_answered(&bank), [true, true, true, true]);
+        assert_eq!(bank.questions().map(has_answer).collect::<Vec<_>>(), [true, true, true, true]);
         let qs: Vec<_> = bank.questions().collect();
         assert_eq!(qs[0].number, 1);
         assert_eq!(qs[0].answer.markdown, "The shell exits as soon as a command fails.");
@@ -88,14 +74,15 @@ mod headings {
 
     #[test]
     fn heading_list_items_open_into_questions() {
-        let (bank, codes) = finder_bank("list-item-headings.md");
+        let (bank, diagnostics) = wild("list-item-headings.md");
+        let codes = codes(&diagnostics);
         assert_eq!(bank.style, Style::Heading);
         assert_eq!(
-            finder_prompts(&bank),
+            prompts(&bank),
             ["What is a list comprehension", "What does the GIL do", "Why are default arguments evaluated once"]
         );
         assert_eq!(bank.questions().map(|q| q.number).collect::<Vec<_>>(), [1, 2, 3]);
-        assert_eq!(finder_answered(&bank), [true, true, true]);
+        assert_eq!(bank.questions().map(has_answer).collect::<Vec<_>>(), [true, true, true]);
         let qs: Vec<_> = bank.questions().collect();
         assert_eq!(qs[0].answer.markdown, "A compact way to build a list from an iterable.");
         // Nested code reads as it would on its own (no list indentation left).
@@ -137,21 +124,21 @@ mod notes {
     use crate::{compile_paths, fixtures};
 
     /// The bank of one fixture and its diagnostics.
-    fn wild(name: &str) -> (Bank, Vec<Diagnostic>) {
+    pub(super) fn wild(name: &str) -> (Bank, Vec<Diagnostic>) {
         let path: PathBuf = fixtures().join("wild").join(name);
         let compiled = compile_paths(&[path]);
         (compiled.banks.into_iter().next().expect("one bank"), compiled.diagnostics)
     }
 
-    fn prompts(bank: &Bank) -> Vec<&str> {
+    pub(super) fn prompts(bank: &Bank) -> Vec<&str> {
         bank.questions().map(|q| q.prompt.markdown.as_str()).collect()
     }
 
-    fn codes(diagnostics: &[Diagnostic]) -> Vec<Code> {
+    pub(super) fn codes(diagnostics: &[Diagnostic]) -> Vec<Code> {
         diagnostics.iter().map(|d| d.code).collect()
     }
 
-    fn has_answer(q: &Question) -> bool {
+    pub(super) fn has_answer(q: &Question) -> bool {
         !q.answer.markdown.trim().is_empty()
     }
 
