@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 use super::highlight::{escape, highlight_code, HIGHLIGHTER};
-use super::math::{render_math, KATEX_VERSION};
+use super::math::{display_stands_alone, render_math, KATEX_VERSION};
 use super::{MathOutput, RenderContext};
 use crate::model::CodeBlock;
 use crate::validate::code::normalize_language;
@@ -40,7 +40,7 @@ pub fn render_markdown(markdown: &str, code: &[CodeBlock], ctx: &RenderContext) 
     let mut events: Vec<Event> = Vec::new();
     let mut open_code: Option<(String, String)> = None;
     let mut code_index = 0;
-    for event in Parser::new_ext(markdown, options()) {
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         if let Some((_, source)) = open_code.as_mut() {
             match event {
                 Event::Text(text) => source.push_str(&text),
@@ -58,7 +58,10 @@ pub fn render_markdown(markdown: &str, code: &[CodeBlock], ctx: &RenderContext) 
         }
         match event {
             Event::InlineMath(tex) => events.push(placeholder(&mut trusted, cached_math(&tex, false, ctx))),
-            Event::DisplayMath(tex) => events.push(placeholder(&mut trusted, cached_math(&tex, true, ctx))),
+            Event::DisplayMath(tex) => {
+                let display = display_stands_alone(markdown, range);
+                events.push(placeholder(&mut trusted, cached_math(&tex, display, ctx)))
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let label = match kind {
                     CodeBlockKind::Fenced(info) => info.to_string(),
@@ -337,8 +340,11 @@ mod tests {
 
     #[test]
     fn mathjax_output_keeps_tex_in_delimiters() {
-        let html = render_with("Let $x<1$ and $$\\sum_i i$$", MathOutput::Mathjax);
-        assert_eq!(html, "<p>Let \\(x&lt;1\\) and \\[\\sum_i i\\]</p>\n");
+        let html = render_with("Let $x<1$ and\n$$\\sum_i i$$", MathOutput::Mathjax);
+        assert_eq!(html, "<p>Let \\(x&lt;1\\) and\n\\[\\sum_i i\\]</p>\n");
+        // `$$` inside a sentence is inline math, as MathJax banks mean it.
+        let html = render_with("Let $$x<1$$ hold", MathOutput::Mathjax);
+        assert_eq!(html, "<p>Let \\(x&lt;1\\) hold</p>\n");
     }
 
     #[test]

@@ -23,6 +23,23 @@ pub fn too_long(tex: &str) -> Option<String> {
     })
 }
 
+/// Whether a `$$…$$` formula (its source range in `text`, delimiters
+/// included) is display math: only when nothing but spaces stands before
+/// it on its first line and after it on its last. Written inside a sentence
+/// (`Given a vector $$u$$, find…`, as banks written for MathJax or GitBook
+/// do), it is inline math: shown as display math it would cut the
+/// sentence into pieces.
+pub fn display_stands_alone(text: &str, range: std::ops::Range<usize>) -> bool {
+    let before = text.get(..range.start).unwrap_or("");
+    let after = text.get(range.end..).unwrap_or("");
+    let line_before = before.rsplit('\n').next().unwrap_or("");
+    let line_after = after.split('\n').next().unwrap_or("");
+    // Markdown containers (`> `, list markers) may stand before it.
+    let lead = line_before.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '>' | '-' | '*' | '+'));
+    let lead = lead.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches(['.', ')']);
+    lead.trim().is_empty() && line_after.trim().is_empty()
+}
+
 /// KaTeX's HTML for a formula, or KaTeX's error message.
 pub fn katex_html(tex: &str, display: bool, macros: &BTreeMap<String, String>) -> Result<String, String> {
     if let Some(reason) = too_long(tex) {
@@ -128,6 +145,20 @@ mod tests {
         let broken = render_math(r"\frac{a}", false, &macros, &KatexMemo::default());
         assert!(broken.starts_with("<code class=\"math-error\""), "{broken}");
         assert!(broken.contains("$\\frac{a}$"), "{broken}");
+    }
+
+    #[test]
+    fn display_math_inside_a_sentence_is_inline() {
+        let at = |text: &str| {
+            let start = text.find("$$").unwrap();
+            let end = text[start + 2..].find("$$").unwrap() + start + 4;
+            display_stands_alone(text, start..end)
+        };
+        assert!(at("Sum:\n\n$$\\sum_i x_i$$\n\nDone."));
+        assert!(at("> $$x$$\n"));
+        assert!(at("1. $$x$$"));
+        assert!(!at("Given a vector $$u$$, find $$v$$."));
+        assert!(!at("$$u$$ is a vector"));
     }
 
     #[test]
