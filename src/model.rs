@@ -99,6 +99,10 @@ pub struct Question {
     /// Everything after the short answer: explanations, lists, sections.
     pub details: Rich,
     pub tags: Vec<String>,
+    /// The Anki deck the author chose for this question (`Deck::Sub`,
+    /// from a `#flashcards/Deck/Sub` tag or a `TARGET DECK` line); `None`
+    /// puts it in the bank's deck, under its topic.
+    pub deck: Option<String>,
     pub difficulty: Option<Difficulty>,
     /// True when the question had no marker and was inferred from a
     /// paragraph ending with `?`.
@@ -135,6 +139,9 @@ pub enum Kind {
         correct: Vec<usize>,
     },
     Cloze,
+    /// A basic card studied in both directions (`front:::back`): the
+    /// prompt asks for the answer and the answer for the prompt.
+    Reversible,
 }
 
 impl Kind {
@@ -156,6 +163,7 @@ impl Kind {
             Kind::Open => "open",
             Kind::MultipleChoice { .. } => "multiple_choice",
             Kind::Cloze => "cloze",
+            Kind::Reversible => "reversible",
         }
     }
 }
@@ -263,6 +271,8 @@ struct QuestionJson<'a> {
     answer: &'a str,
     details: &'a str,
     tags: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deck: Option<&'a str>,
     difficulty: Option<Difficulty>,
     inferred: bool,
     math_count: usize,
@@ -290,6 +300,7 @@ impl Serialize for Question {
             answer: self.answer.markdown.trim(),
             details: self.details.markdown.trim(),
             tags: &self.tags,
+            deck: self.deck.as_deref(),
             difficulty: self.difficulty,
             inferred: self.inferred,
             math_count: self.math_count(),

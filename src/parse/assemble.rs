@@ -109,7 +109,10 @@ impl<'a> Assembler<'a> {
             difficulty = difficulty.or(Some(d));
             prompt.markdown.truncate(prompt.markdown.len() - len);
         }
-        let kind = self.kind(&prompt, &mut parts);
+        let mut kind = self.kind(&prompt, &mut parts);
+        if draft.reversible && kind == Kind::Open {
+            kind = Kind::Reversible;
+        }
         let all_text = || parts.context.iter().chain(&parts.answer).chain(&parts.details).map(|b| b.text.as_str());
         let difficulty = difficulty.or_else(|| all_text().find_map(difficulty_line));
         let prompt_text = plain_prompt(&prompt);
@@ -142,6 +145,7 @@ impl<'a> Assembler<'a> {
             answer: self.rich(&parts.answer),
             details: self.rich(&parts.details),
             tags: merge_tags(&self.bank_tags, &parts.tags, topic_slug),
+            deck: draft.deck,
             prompt,
             kind,
             difficulty,

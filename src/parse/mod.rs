@@ -75,6 +75,10 @@ pub struct Draft {
     pub explicit_id: Option<String>,
     pub difficulty: Option<Difficulty>,
     pub inferred: bool,
+    /// A card studied both ways (`front:::back`).
+    pub reversible: bool,
+    /// The Anki deck the author chose (`#flashcards/Deck/Sub` → `Deck::Sub`).
+    pub deck: Option<String>,
 }
 
 /// What every style module gets.

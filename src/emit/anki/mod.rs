@@ -128,7 +128,7 @@ fn note(
     let back = media_names(&format!("{}{}", html.answer, html.details));
     let source = escape(&format!("{} · {}:{}", bank.title, source_label, question.span.line));
     let (note_type, fields) = match &question.kind {
-        Kind::Open => (0, vec![front, media_names(&html.answer), media_names(&html.details), source]),
+        Kind::Open | Kind::Reversible => (0, vec![front, media_names(&html.answer), media_names(&html.details), source]),
         Kind::MultipleChoice { correct, .. } => {
             let choices: String = html
                 .choices
@@ -144,9 +144,10 @@ fn note(
         }
         Kind::Cloze => (2, vec![front, back, source]),
     };
-    let deck = match topic.line {
-        Some(_) => format!("{}::{}", bank.deck_name, topic.title),
-        None => bank.deck_name.clone(),
+    let deck = match (&question.deck, topic.line) {
+        (Some(deck), _) => deck.clone(),
+        (None, Some(_)) => format!("{}::{}", bank.deck_name, topic.title),
+        (None, None) => bank.deck_name.clone(),
     };
     NoteSpec {
         guid: format!("studymark-{}-{}", bank.id, question.id),
