@@ -45,8 +45,9 @@ fn main() {
     };
 
     let started = Instant::now();
-    let banks =
-        studymark::load::load_banks(std::slice::from_ref(&dir)).map(|loaded| loaded.banks).unwrap_or_else(|err| {
+    let banks = studymark::load::load_banks(std::slice::from_ref(&dir), None)
+        .map(|loaded| loaded.banks)
+        .unwrap_or_else(|err| {
             eprintln!("error: {err:#}");
             std::process::exit(2);
         });

@@ -95,8 +95,9 @@ fn main() {
         std::process::exit(2);
     };
     let dir = PathBuf::from(dir);
-    let banks =
-        studymark::load::load_banks(std::slice::from_ref(&dir)).map(|loaded| loaded.banks).unwrap_or_else(|err| {
+    let banks = studymark::load::load_banks(std::slice::from_ref(&dir), None)
+        .map(|loaded| loaded.banks)
+        .unwrap_or_else(|err| {
             eprintln!("error: {err:#}");
             std::process::exit(2);
         });

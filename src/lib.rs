@@ -32,6 +32,7 @@ pub mod serve;
 pub mod source;
 pub mod theme;
 pub mod validate;
+pub mod vault;
 pub mod write;
 
 use std::path::PathBuf;
@@ -116,7 +117,7 @@ pub fn compile(project: &Project, paths: &[PathBuf]) -> Result<Compiled> {
 /// [`compile`] with a cache of check results (formulas KaTeX accepted or
 /// rejected before), so unchanged content is not checked again.
 pub fn compile_cached(project: &Project, paths: &[PathBuf], checks: &RenderCache) -> Result<Compiled> {
-    let loaded = load::load_banks(&project.bank_roots(paths))?;
+    let loaded = load::load_banks(&project.bank_roots(paths), project.vault.as_ref())?;
     Ok(compile_loaded(project, loaded, checks, &KatexMemo::default(), &Progress::hidden(), |_| None))
 }
 

@@ -9,6 +9,7 @@ use anyhow::{bail, Context, Result};
 use crate::config::{load_config, Config};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::SourceFile;
+use crate::vault::Vault;
 
 /// A project: its root, configuration and the config file's diagnostics.
 pub struct Project {
@@ -16,13 +17,16 @@ pub struct Project {
     pub config: Config,
     pub config_file: Option<SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The Obsidian vault or Logseq graph the content folder is in.
+    pub vault: Option<Vault>,
 }
 
 impl Project {
     pub fn load(root: &Path) -> Result<Project> {
         let (config, config_file, diagnostics) = load_config(root)
             .with_context(|| format!("cannot read {}", root.join(crate::config::CONFIG_FILE).display()))?;
-        Ok(Project { root: root.to_path_buf(), config, config_file, diagnostics })
+        let vault = Vault::detect(&root.join(&config.content_dir));
+        Ok(Project { root: root.to_path_buf(), config, config_file, diagnostics, vault })
     }
 
     pub fn content_dir(&self) -> PathBuf {
@@ -46,15 +50,16 @@ impl Project {
 /// is an alias of files read under their own path, and one that leads out
 /// of it (`notes.md -> /etc/passwd`) or nowhere is skipped with a
 /// `skipped-link` warning: a bank cloned from somewhere else must not
-/// publish files from elsewhere on the disk.
-pub fn discover_banks(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Diagnostic>)> {
+/// publish files from elsewhere on the disk. In a vault, the folders it
+/// names as not notes (templates, Logseq's own) are skipped too.
+pub fn discover_banks(paths: &[PathBuf], vault: Option<&Vault>) -> Result<(Vec<PathBuf>, Vec<Diagnostic>)> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for path in paths {
         if path.is_file() {
             files.push(path.clone());
         } else if path.is_dir() {
-            discover_in(path, &mut files, &mut skipped)?;
+            discover_in(path, vault, &mut files, &mut skipped)?;
         } else {
             bail!("{}: no such file or folder", path.display());
         }
@@ -64,10 +69,18 @@ pub fn discover_banks(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Diagnostic
     Ok((files, skipped))
 }
 
-fn discover_in(folder: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Diagnostic>) -> Result<()> {
+fn discover_in(
+    folder: &Path,
+    vault: Option<&Vault>,
+    files: &mut Vec<PathBuf>,
+    skipped: &mut Vec<Diagnostic>,
+) -> Result<()> {
     let root = std::fs::canonicalize(folder).with_context(|| format!("cannot read {}", folder.display()))?;
     let walker = walkdir::WalkDir::new(folder).sort_by_file_name().into_iter();
-    for entry in walker.filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name())) {
+    let read = |e: &walkdir::DirEntry| {
+        e.depth() == 0 || !(is_hidden(e.file_name()) || vault.is_some_and(|v| v.skips(e.path())))
+    };
+    for entry in walker.filter_entry(read) {
         let entry = entry.with_context(|| format!("cannot list {}", folder.display()))?;
         if entry.path_is_symlink() {
             // A link to an image is the image checks' business (`missing-image`
@@ -117,9 +130,9 @@ pub struct Loaded {
 }
 
 /// Reads the banks under `roots` in parallel, in path order.
-pub fn load_banks(roots: &[PathBuf]) -> Result<Loaded> {
+pub fn load_banks(roots: &[PathBuf], vault: Option<&Vault>) -> Result<Loaded> {
     use rayon::prelude::*;
-    let (paths, skipped) = discover_banks(roots)?;
+    let (paths, skipped) = discover_banks(roots, vault)?;
     let banks = paths.par_iter().map(|path| read_bank(path)).collect::<Result<_>>()?;
     Ok(Loaded { banks, skipped })
 }

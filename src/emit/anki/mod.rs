@@ -128,7 +128,9 @@ fn note(
     let back = media_names(&format!("{}{}", html.answer, html.details));
     let source = escape(&format!("{} · {}:{}", bank.title, source_label, question.span.line));
     let (note_type, fields) = match &question.kind {
-        Kind::Open | Kind::Reversible => (0, vec![front, media_names(&html.answer), media_names(&html.details), source]),
+        Kind::Open | Kind::Reversible => {
+            (0, vec![front, media_names(&html.answer), media_names(&html.details), source])
+        }
         Kind::MultipleChoice { correct, .. } => {
             let choices: String = html
                 .choices

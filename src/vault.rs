@@ -1,0 +1,155 @@
+//! Note-tool folders: an Obsidian vault or a Logseq graph used as the
+//! content folder (or holding it).
+//!
+//! [`Vault::detect`] looks for the tool's settings folder in the content
+//! folder and its ancestors (`.obsidian/`, `logseq/config.edn`) and reads
+//! what changes how files are found: Obsidian's attachment folder
+//! (`.obsidian/app.json`, `attachmentFolderPath`) and templates folder
+//! (`.obsidian/templates.json`, or the Templater plugin's). In a vault,
+//! discovery skips the templates folder and Logseq's `logseq/` folder
+//! (backups, version files), and a note is read for its cards only: prose
+//! around them is not a question ([`crate::parse`]).
+
+use std::path::{Path, PathBuf};
+
+/// Which note tool's folder the content is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VaultKind {
+    Obsidian,
+    Logseq,
+}
+
+/// A vault found around the content folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vault {
+    pub kind: VaultKind,
+    /// The folder holding `.obsidian/` or `logseq/`.
+    pub root: PathBuf,
+    /// Obsidian's `attachmentFolderPath`, as written: `/` (the vault root),
+    /// `./` or `./sub` (beside the note), `folder` (under the root).
+    /// `None` when not set (Obsidian's default: the vault root).
+    pub attachment_folder: Option<String>,
+    /// Folders whose notes are never read (templates, Logseq's own folder).
+    pub skipped: Vec<PathBuf>,
+}
+
+/// How far up from the content folder a vault's settings folder is looked
+/// for: a vault's subfolder used as content is rarely deeper than this.
+const MAX_DEPTH: usize = 8;
+
+impl Vault {
+    /// The vault the content folder is in, if any.
+    pub fn detect(content_dir: &Path) -> Option<Vault> {
+        let start = std::fs::canonicalize(content_dir).ok()?;
+        start.ancestors().take(MAX_DEPTH).find_map(Vault::at)
+    }
+
+    fn at(root: &Path) -> Option<Vault> {
+        if root.join(".obsidian").is_dir() {
+            return Some(Vault::obsidian(root));
+        }
+        if root.join("logseq").join("config.edn").is_file() {
+            return Some(Vault {
+                kind: VaultKind::Logseq,
+                root: root.to_path_buf(),
+                attachment_folder: None,
+                skipped: vec![root.join("logseq")],
+            });
+        }
+        None
+    }
+
+    fn obsidian(root: &Path) -> Vault {
+        let settings = root.join(".obsidian");
+        let read = |file: &str, key: &str| json_string(&settings.join(file), key);
+        let templates = read("templates.json", "folder")
+            .or_else(|| read("plugins/templater-obsidian/data.json", "templates_folder"))
+            .map(|folder| vec![root.join(folder.trim_matches('/'))])
+            .unwrap_or_else(|| vec![root.join("Templates"), root.join("templates")]);
+        Vault {
+            kind: VaultKind::Obsidian,
+            root: root.to_path_buf(),
+            attachment_folder: read("app.json", "attachmentFolderPath"),
+            skipped: templates.into_iter().filter(|p| p != root).collect(),
+        }
+    }
+
+    /// True when discovery must not read `path` (a file or folder).
+    pub fn skips(&self, path: &Path) -> bool {
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.skipped.iter().any(|folder| path.starts_with(folder))
+    }
+
+    /// Where `![[name]]` in `note` is looked for, in order: the attachment
+    /// folder, the note's own folder, then (by the caller) the whole vault.
+    pub fn attachment_dirs(&self, note: &Path) -> Vec<PathBuf> {
+        let note_dir = note.parent().unwrap_or(&self.root).to_path_buf();
+        let configured = match self.attachment_folder.as_deref().map(str::trim) {
+            None | Some("" | "/") => self.root.clone(),
+            Some(beside) if beside == "." || beside.starts_with("./") => note_dir.join(beside.trim_start_matches("./")),
+            Some(folder) => self.root.join(folder.trim_matches('/')),
+        };
+        if configured == note_dir {
+            vec![note_dir]
+        } else {
+            vec![configured, note_dir]
+        }
+    }
+}
+
+/// A top-level string value of a small JSON settings file.
+fn json_string(path: &Path, key: &str) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    value.get(key)?.as_str().map(str::to_string).filter(|s| !s.trim().is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vault_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn obsidian_settings_are_read_from_an_ancestor() {
+        let dir = vault_with(&[
+            (".obsidian/app.json", r#"{"attachmentFolderPath": "assets/img"}"#),
+            (".obsidian/templates.json", r#"{"folder": "Meta/Templates"}"#),
+            ("Sub/note.md", "x"),
+        ]);
+        let vault = Vault::detect(&dir.path().join("Sub")).expect("vault");
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        assert_eq!(vault.kind, VaultKind::Obsidian);
+        assert_eq!(vault.root, root);
+        assert_eq!(vault.skipped, vec![root.join("Meta/Templates")]);
+        assert_eq!(vault.attachment_dirs(&root.join("Sub/note.md")), vec![root.join("assets/img"), root.join("Sub")]);
+    }
+
+    #[test]
+    fn attachments_beside_the_note_and_default_templates() {
+        let dir = vault_with(&[(".obsidian/app.json", r#"{"attachmentFolderPath": "./att"}"#), ("a.md", "x")]);
+        let vault = Vault::detect(dir.path()).unwrap();
+        let root = vault.root.clone();
+        assert_eq!(vault.attachment_dirs(&root.join("n/a.md")), vec![root.join("n/att"), root.join("n")]);
+        assert!(vault.skips(&root.join("Templates/daily.md")));
+        assert!(!vault.skips(&root.join("Notes/daily.md")));
+    }
+
+    #[test]
+    fn logseq_graph_skips_its_own_folder_and_plain_folders_are_no_vault() {
+        let dir = vault_with(&[("logseq/config.edn", "{}"), ("pages/a.md", "- x")]);
+        let vault = Vault::detect(&dir.path().join("pages")).unwrap();
+        assert_eq!(vault.kind, VaultKind::Logseq);
+        assert!(vault.skips(&vault.root.join("logseq/bak/pages/a.md")));
+        let plain = vault_with(&[("notes/a.md", "x")]);
+        assert_eq!(Vault::detect(&plain.path().join("notes")), None);
+    }
+}
