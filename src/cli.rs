@@ -266,6 +266,7 @@ fn summary_json(compiled: &Compiled) -> serde_json::Value {
         "code_checked": compiled.stats.checked,
         "code_unchecked": compiled.stats.unchecked,
         "languages_guessed": compiled.stats.guessed,
+        "notes_without_cards": compiled.notes_without_cards(),
     })
 }
 
@@ -278,8 +279,13 @@ fn summary_line(compiled: &Compiled) -> String {
         }
     };
     let s = &compiled.stats;
+    let without_cards = match compiled.notes_without_cards() {
+        0 => String::new(),
+        1 => "\n  1 note of the vault has no cards (left out)".to_string(),
+        n => format!("\n  {n} notes of the vault have no cards (left out)"),
+    };
     format!(
-        "checked {} files: {} questions, {} errors, {} warnings\n  code checked: {}; not checked: {}; languages guessed: {}; formulas: {}",
+        "checked {} files: {} questions, {} errors, {} warnings\n  code checked: {}; not checked: {}; languages guessed: {}; formulas: {}{without_cards}",
         compiled.checked.len(),
         compiled.question_count(),
         compiled.count(Severity::Error),

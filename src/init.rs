@@ -102,7 +102,7 @@ mod tests {
         assert_eq!(config, Config::default(), "the scaffold documents the defaults");
         assert!(diagnostics.is_empty());
         let bank = SourceFile::new("example.md", EXAMPLE.to_string());
-        let (bank, diagnostics) = crate::parse::parse_bank(&bank, "example", &Config::default());
+        let (bank, diagnostics) = crate::parse::parse_bank(&bank, "example", &Config::default(), None);
         assert_eq!(bank.questions().count(), 2);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         std::fs::write(dir.path().join("studymark.toml"), "mine").unwrap();

@@ -64,6 +64,9 @@ pub struct Compiled {
     /// Every diagnostic (the configuration's and each bank's), sorted.
     pub diagnostics: Vec<Diagnostic>,
     pub stats: CodeStats,
+    /// The content is a vault: its notes without cards are no problem,
+    /// only counted ([`Compiled::notes_without_cards`]).
+    pub in_vault: bool,
 }
 
 /// What parsing and validating one bank found. Builds keep it with the
@@ -95,7 +98,8 @@ impl Compiled {
         }
         sort_diagnostics(&mut diagnostics);
         let sources = project.config_file.iter().cloned().chain(sources).collect();
-        Compiled { sources, banks, checked, hashes: Vec::new(), diagnostics, stats }
+        let in_vault = project.vault.is_some();
+        Compiled { sources, banks, checked, hashes: Vec::new(), diagnostics, stats, in_vault }
     }
 
     pub fn count(&self, severity: Severity) -> usize {
@@ -104,6 +108,15 @@ impl Compiled {
 
     pub fn question_count(&self) -> usize {
         self.checked.iter().map(|c| c.questions).sum()
+    }
+
+    /// In a vault, the notes that hold no card (left out of the outputs).
+    pub fn notes_without_cards(&self) -> usize {
+        if self.in_vault {
+            self.checked.iter().filter(|c| c.questions == 0).count()
+        } else {
+            0
+        }
     }
 }
 
@@ -142,7 +155,7 @@ pub fn compile_loaded(
         .map(|loaded| {
             let file = &loaded.file;
             let id = load::default_bank_id(&file.path, &content_dir);
-            let (bank, mut diagnostics) = parse::parse_bank(file, &id, &project.config);
+            let (bank, mut diagnostics) = parse::parse_bank(file, &id, &project.config, project.vault.as_ref());
             progress.advance();
             if let Some(checked) = known(loaded) {
                 return (bank, checked, loaded.hash.clone());

@@ -425,7 +425,7 @@ mod tests {
     use crate::source::SourceFile;
 
     fn bank(text: &str) -> Bank {
-        crate::parse::parse_bank(&SourceFile::new("b.md", text.to_string()), "b", &Config::default()).0
+        crate::parse::parse_bank(&SourceFile::new("b.md", text.to_string()), "b", &Config::default(), None).0
     }
 
     #[test]

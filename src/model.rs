@@ -36,6 +36,12 @@ impl Bank {
     pub fn questions(&self) -> impl Iterator<Item = &Question> {
         self.topics.iter().flat_map(|t| t.questions.iter())
     }
+
+    /// True when the bank has nothing to show: no question and no text
+    /// (a note of a vault without cards). Outputs leave it out.
+    pub fn is_empty(&self) -> bool {
+        self.questions().next().is_none() && self.intro.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -57,10 +63,12 @@ pub enum Style {
     Bold,
     Details,
     Qa,
+    /// Note-tool flashcards (`front::back`, `#card`, `START`…`END`).
+    Cards,
 }
 
 impl Style {
-    pub const ALL: [Style; 5] = [Style::Marker, Style::Heading, Style::Bold, Style::Details, Style::Qa];
+    pub const ALL: [Style; 6] = [Style::Marker, Style::Heading, Style::Bold, Style::Details, Style::Qa, Style::Cards];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -69,6 +77,7 @@ impl Style {
             Style::Bold => "bold",
             Style::Details => "details",
             Style::Qa => "qa",
+            Style::Cards => "cards",
         }
     }
 

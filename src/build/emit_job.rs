@@ -167,7 +167,7 @@ impl EmitJob<'_> {
         let html = BankHtml { katex: render(MathOutput::Katex), mathjax: mathjax.then(|| render(MathOutput::Mathjax)) };
         let mut files = Vec::new();
         for (emitter, wanted) in emitters.iter().zip(wanted) {
-            let written = match wanted {
+            let written = match *wanted && !bank.is_empty() {
                 true => Some(emitter.write_bank(bank, &html, &staging.join(emitter.name()))?),
                 false => None,
             };

@@ -51,7 +51,7 @@ mod tests {
 
     fn compiled(text: &str) -> Compiled {
         let file = SourceFile::new(PathBuf::from("bank.md"), text.to_string());
-        let (bank, diagnostics) = crate::parse::parse_bank(&file, "bank", &Config::default());
+        let (bank, diagnostics) = crate::parse::parse_bank(&file, "bank", &Config::default(), None);
         let checked = crate::Checked { questions: bank.questions().count(), diagnostics, stats: Default::default() };
         let diagnostics = checked.diagnostics.clone();
         Compiled {
@@ -61,6 +61,7 @@ mod tests {
             hashes: vec![String::new()],
             diagnostics,
             stats: Default::default(),
+            in_vault: false,
         }
     }
 

@@ -97,7 +97,7 @@ impl<'a> SiteEmitter<'a> {
             search: input.config.site.search,
             generator: format!("studymark {}", env!("CARGO_PKG_VERSION")),
         };
-        let links: Vec<BankLink> = input.banks.iter().map(bank_link).collect();
+        let links: Vec<BankLink> = input.banks.iter().filter(|b| !b.is_empty()).map(bank_link).collect();
         let mut context = tera::Context::new();
         context.insert("site", &site);
         context.insert("root", "");
@@ -120,7 +120,7 @@ impl Emitter for SiteEmitter<'_> {
         write_page(&self.tera, "index.html", &self.context, &out.join("index.html"))?;
         written.push("index.html".into());
         if self.input.config.site.search {
-            let parts: Vec<String> = self.input.banks.iter().map(search_part_url).collect();
+            let parts: Vec<String> = self.input.banks.iter().filter(|b| !b.is_empty()).map(search_part_url).collect();
             let script = format!("window.studymarkSearch = {};\n", serde_json::json!({ "parts": parts }));
             write(&out.join("search-index.js"), script.as_bytes())?;
             written.push("search-index.js".into());
@@ -302,7 +302,7 @@ mod tests {
     fn a_fifty_thousand_character_word_is_not_indexed() {
         let text = format!("? Explain gradient descent?\n\nIt is {} pasted.\n", "A".repeat(50_000));
         let file = crate::source::SourceFile::new("a.md", text);
-        let bank = crate::parse::parse_bank(&file, "a", &crate::config::Config::default()).0;
+        let bank = crate::parse::parse_bank(&file, "a", &crate::config::Config::default(), None).0;
         let part = search_part(&bank);
         // The index is a trie of one JSON object per character: its depth
         // is the longest indexed word.

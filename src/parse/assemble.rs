@@ -17,6 +17,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::blocks::{parse_blocks, Block, BlockKind};
+use super::cards::clean_card_text;
 use super::choices::{self, Key};
 use super::identity::{distinguisher, Identities, Identity};
 use super::text::{difficulty_line, id_comment, normalize_prompt, slugify, tags_line, trailing_difficulty};
@@ -87,7 +88,8 @@ impl<'a> Assembler<'a> {
         let answer_offset = draft.answer_from.map(|i| draft.body.get(i).map_or(usize::MAX, |b| b.range.start));
         let mut body: Vec<Block> = prompt_blocks.split_off(prompt_blocks.len().min(1));
         body.extend(draft.body);
-        let mut parts = Parts { explicit_id: draft.explicit_id, ..Parts::default() };
+        let mut parts = Parts { explicit_id: draft.explicit_id, tags: draft.tags, ..Parts::default() };
+        let note_card = draft.note_card;
         let mut question_block = prompt_blocks.pop();
         if let Some((question, options)) = question_block
             .as_ref()
@@ -104,6 +106,10 @@ impl<'a> Assembler<'a> {
         split_body(text, body, answer_from, asks, &mut parts);
 
         let mut prompt = question_block.map(|b| self.rich(std::slice::from_ref(&b))).unwrap_or_default();
+        if let Some(syntax) = note_card {
+            prompt.markdown = clean_card_text(&prompt.markdown, Some(syntax));
+            prompt.plain = clean_card_text(&prompt.plain, None);
+        }
         let mut difficulty = draft.difficulty;
         if let Some((d, len)) = trailing_difficulty(&prompt.markdown) {
             difficulty = difficulty.or(Some(d));
@@ -126,7 +132,8 @@ impl<'a> Assembler<'a> {
             .max(start);
         let span = self.file.span(start..end);
         let apart = distinguisher(&parts.context, &parts.choices, text);
-        let keyed = matches!(&kind, Kind::MultipleChoice { correct, .. } if !correct.is_empty());
+        // A key answers a multiple-choice question, deletions a cloze.
+        let keyed = matches!(&kind, Kind::MultipleChoice { correct, .. } if !correct.is_empty()) || kind == Kind::Cloze;
         self.check_prompt(&prompt_text, &apart, &parts, span, draft.inferred, keyed);
         let explicit_span = parts.explicit_id_at.clone().map_or(span, |range| self.file.span(range));
         self.identities.push(Identity {
@@ -141,9 +148,9 @@ impl<'a> Assembler<'a> {
             explicit_id: false,
             number: draft.number.unwrap_or(self.count),
             slug: self.unique_slug(&prompt_text),
-            context: self.rich(&parts.context),
-            answer: self.rich(&parts.answer),
-            details: self.rich(&parts.details),
+            context: self.card_rich(&parts.context, note_card.is_some()),
+            answer: self.card_rich(&parts.answer, note_card.is_some()),
+            details: self.card_rich(&parts.details, note_card.is_some()),
             tags: merge_tags(&self.bank_tags, &parts.tags, topic_slug),
             deck: draft.deck,
             prompt,
@@ -306,6 +313,15 @@ impl<'a> Assembler<'a> {
             n += 1;
         }
         slug
+    }
+
+    /// [`Self::rich`], without a note tool's metadata for its cards.
+    fn card_rich(&self, blocks: &[Block], note_card: bool) -> Rich {
+        let mut rich = self.rich(blocks);
+        if note_card {
+            rich.markdown = clean_card_text(&rich.markdown, None);
+        }
+        rich
     }
 
     fn rich(&self, blocks: &[Block]) -> Rich {

@@ -22,6 +22,7 @@ pub mod front_matter;
 
 mod assemble;
 mod bold;
+mod cards;
 mod choices;
 mod details;
 mod heading;
@@ -36,6 +37,7 @@ use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Bank, Difficulty, Rich, Style, Topic};
 use crate::source::SourceFile;
+use crate::vault::Vault;
 use blocks::{Block, BlockKind};
 use text::is_spacer;
 
@@ -79,6 +81,12 @@ pub struct Draft {
     pub reversible: bool,
     /// The Anki deck the author chose (`#flashcards/Deck/Sub` → `Deck::Sub`).
     pub deck: Option<String>,
+    /// Tags of this question alone (a note tool's `Tags:` line, `#tags`
+    /// after `#card`).
+    pub tags: Vec<String>,
+    /// Set for a note tool's card: its text carries the tool's metadata
+    /// to drop, and its clozes are written in this syntax.
+    pub note_card: Option<cards::ClozeSyntax>,
 }
 
 /// What every style module gets.
@@ -88,18 +96,35 @@ pub struct StyleInput<'a> {
     pub diagnostics: &'a mut Vec<Diagnostic>,
 }
 
+/// A file cut into blocks, with what readings need of its front matter.
+struct Document<'a> {
+    file: &'a SourceFile,
+    blocks: &'a [Block],
+    /// The front matter's `tags` (a `flashcards` tag marks a note's cards).
+    front_tags: &'a [String],
+}
+
 /// Parses one file. `default_id` is the bank id when front matter sets none
-/// (the file's path relative to the content folder, slugified).
-pub fn parse_bank(file: &SourceFile, default_id: &str, config: &Config) -> (Bank, Vec<Diagnostic>) {
+/// (the file's path relative to the content folder, slugified). A note of
+/// a `vault` is read for its note-tool cards only: its prose is no
+/// question, and a note without cards is no problem.
+pub fn parse_bank(
+    file: &SourceFile,
+    default_id: &str,
+    config: &Config,
+    vault: Option<&Vault>,
+) -> (Bank, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let split = front_matter::split_front_matter(file, &mut diagnostics);
     let mut blocks = blocks::parse_document(&file.text, split.body_start..file.text.len());
     open_heading_items(&file.text, &mut blocks);
     let title =
         split.front.title.clone().or_else(|| take_title_heading(&mut blocks)).unwrap_or_else(|| file_stem(file));
-    let reading = match split.style {
-        Some(style) => read(file, &blocks, style),
-        None => choose_reading(file, &blocks),
+    let doc = Document { file, blocks: &blocks, front_tags: &split.front.tags.0 };
+    let (reading, why) = match split.style {
+        Some(style) => (read(&doc, style), Some("forced by front matter")),
+        None if vault.is_some() => (read(&doc, Style::Cards), Some("a note of a vault: cards only")),
+        None => (choose_reading(&doc), None),
     };
     let Reading { style, segments, diagnostics: reading_diagnostics, score, runner_up } = reading;
     diagnostics.extend(reading_diagnostics);
@@ -112,12 +137,12 @@ pub fn parse_bank(file: &SourceFile, default_id: &str, config: &Config) -> (Bank
         tags: split.front.tags.0.clone(),
         default_language: split.front.language.clone().or_else(|| config.code.default_language.clone()),
         style,
-        reading: describe_reading(style, score, runner_up, split.style.is_some()),
+        reading: describe_reading(style, score, runner_up, why),
         intro: Rich::default(),
         topics: Vec::new(),
     };
     build_topics(&mut bank, segments, file, &mut diagnostics);
-    if bank.questions().next().is_none() {
+    if bank.questions().next().is_none() && vault.is_none() {
         diagnostics.push(Diagnostic::new(
             Code::NoQuestions,
             file,
@@ -260,21 +285,26 @@ impl Score {
 }
 
 /// The styles tried, in the order that wins ties: the more specific first.
-const TIE_ORDER: [Style; 5] = [Style::Details, Style::Qa, Style::Marker, Style::Heading, Style::Bold];
+const TIE_ORDER: [Style; 6] = [Style::Cards, Style::Details, Style::Qa, Style::Marker, Style::Heading, Style::Bold];
 
 /// Reads the blocks with every style that sees a question start (marker
 /// always: its inferred questions need no start) and keeps the reading
 /// with the best [`Score`]: a reading that finds questions always beats
-/// one that finds none.
-fn choose_reading(file: &SourceFile, blocks: &[Block]) -> Reading {
-    let text = file.text.as_str();
+/// one that finds none, and cards written in a note tool's syntax beat
+/// every other reading (the syntax says what is a card).
+fn choose_reading(doc: &Document) -> Reading {
+    let text = doc.file.text.as_str();
     let mut readings: Vec<Reading> = TIE_ORDER
         .iter()
-        .filter(|style| **style == Style::Marker || count_starts(**style, text, blocks) > 0)
-        .map(|style| read(file, blocks, *style))
+        .filter(|style| match style {
+            Style::Marker => true,
+            Style::Cards => cards::applies(text, doc.blocks, doc.front_tags),
+            other => count_starts(**other, text, doc.blocks) > 0,
+        })
+        .map(|style| read(doc, *style))
         .collect();
     // Stable: on equal keys the earlier (tie-order) reading stays first.
-    readings.sort_by_key(|r| std::cmp::Reverse(r.score.key()));
+    readings.sort_by_key(|r| std::cmp::Reverse((r.style == Style::Cards && r.score.questions > 0, r.score.key())));
     let mut readings = readings.into_iter();
     let mut best = readings.next().expect("the marker reading is always tried");
     best.runner_up = readings.next().map(|r| (r.style, r.score));
@@ -288,11 +318,13 @@ fn count_starts(style: Style, text: &str, blocks: &[Block]) -> usize {
         Style::Bold => bold::count_starts(text, blocks),
         Style::Details => details::count_starts(text, blocks),
         Style::Qa => qa::count_starts(text, blocks),
+        Style::Cards => 0,
     }
 }
 
 /// One style's reading of the blocks, scored.
-fn read(file: &SourceFile, blocks: &[Block], style: Style) -> Reading {
+fn read(doc: &Document, style: Style) -> Reading {
+    let (file, blocks) = (doc.file, doc.blocks);
     let mut diagnostics = Vec::new();
     let mut input = StyleInput { file, blocks, diagnostics: &mut diagnostics };
     let mut segments = match style {
@@ -301,6 +333,7 @@ fn read(file: &SourceFile, blocks: &[Block], style: Style) -> Reading {
         Style::Bold => bold::segment(&mut input),
         Style::Details => details::segment(&mut input),
         Style::Qa => qa::segment(&mut input),
+        Style::Cards => cards::segment(&mut input, doc.front_tags),
     };
     for segment in &mut segments {
         if let Segment::Question(draft) = segment {
@@ -333,13 +366,13 @@ fn score(text: &str, blocks: &[Block], segments: &[Segment]) -> Score {
 }
 
 /// How the bank was read, for `check --outline`.
-fn describe_reading(style: Style, score: Score, runner_up: Option<(Style, Score)>, forced: bool) -> String {
+fn describe_reading(style: Style, score: Score, runner_up: Option<(Style, Score)>, why: Option<&str>) -> String {
     let summary = |s: Score| {
         format!("{} found, {} answered, {}‰ covered, score {}", s.questions, s.answered, s.coverage, s.value())
     };
     let mut out = format!("{} reading: {}", style.as_str(), summary(score));
-    if forced {
-        out.push_str(" (forced by front matter)");
+    if let Some(why) = why {
+        out.push_str(&format!(" ({why})"));
     } else if let Some((other, s)) = runner_up {
         out.push_str(&format!("; runner-up {}: {}", other.as_str(), summary(s)));
     }

@@ -150,7 +150,7 @@ proptest! {
     fn parser_never_panics_and_spans_stay_in_the_file(parts in prop::collection::vec(fragment(), 0..40)) {
         let text = parts.concat();
         let file = SourceFile::new("prop.md", text.clone());
-        let (bank, diagnostics) = studymark::parse::parse_bank(&file, "prop", &Config::default());
+        let (bank, diagnostics) = studymark::parse::parse_bank(&file, "prop", &Config::default(), None);
         for q in bank.questions() {
             prop_assert!(q.span.end <= text.len());
             for rich in q.fragments() {

@@ -134,7 +134,7 @@ fn ids_survive_answer_edits_and_differ_across_banks() {
     let config = studymark::config::Config::default();
     let parse = |t: &str, id: &str| {
         let file = studymark::source::SourceFile::new("x.md", t.to_string());
-        studymark::parse::parse_bank(&file, id, &config).0.questions().next().unwrap().id.clone()
+        studymark::parse::parse_bank(&file, id, &config, None).0.questions().next().unwrap().id.clone()
     };
     assert_eq!(parse(text, "a"), parse(edited, "a"));
     assert_ne!(parse(text, "a"), parse(text, "b"));
