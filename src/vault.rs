@@ -31,6 +31,20 @@ pub struct Vault {
     pub attachment_folder: Option<String>,
     /// Folders whose notes are never read (templates, Logseq's own folder).
     pub skipped: Vec<PathBuf>,
+    /// The Obsidian_to_Anki plugin's settings, when it is installed.
+    pub obsidian_to_anki: ObsidianToAnkiSettings,
+}
+
+/// The Obsidian_to_Anki settings that change what its notes say (from
+/// `.obsidian/plugins/obsidian-to-anki-plugin/data.json`, `Defaults`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ObsidianToAnkiSettings {
+    /// `CurlyCloze`: `{text}`, `{2:text}` are deletions in Cloze notes.
+    /// Default: false.
+    pub curly_cloze: bool,
+    /// `CurlyCloze - Highlights to Clozes`: `==text==` is one too.
+    /// Default: false.
+    pub highlights_to_cloze: bool,
 }
 
 /// How far up from the content folder a vault's settings folder is looked
@@ -54,6 +68,7 @@ impl Vault {
                 root: root.to_path_buf(),
                 attachment_folder: None,
                 skipped: vec![root.join("logseq")],
+                obsidian_to_anki: ObsidianToAnkiSettings::default(),
             });
         }
         None
@@ -71,6 +86,7 @@ impl Vault {
             root: root.to_path_buf(),
             attachment_folder: read("app.json", "attachmentFolderPath"),
             skipped: templates.into_iter().filter(|p| p != root).collect(),
+            obsidian_to_anki: obsidian_to_anki_settings(&settings),
         }
     }
 
@@ -97,11 +113,23 @@ impl Vault {
     }
 }
 
+fn obsidian_to_anki_settings(settings: &Path) -> ObsidianToAnkiSettings {
+    let data = json_file(&settings.join("plugins/obsidian-to-anki-plugin/data.json"));
+    let defaults = data.as_ref().and_then(|d| d.pointer("/settings/Defaults"));
+    let flag = |key: &str| defaults.and_then(|d| d.get(key)).and_then(serde_json::Value::as_bool).unwrap_or(false);
+    ObsidianToAnkiSettings {
+        curly_cloze: flag("CurlyCloze"),
+        highlights_to_cloze: flag("CurlyCloze - Highlights to Clozes"),
+    }
+}
+
+fn json_file(path: &Path) -> Option<serde_json::Value> {
+    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+}
+
 /// A top-level string value of a small JSON settings file.
 fn json_string(path: &Path, key: &str) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
-    value.get(key)?.as_str().map(str::to_string).filter(|s| !s.trim().is_empty())
+    json_file(path)?.get(key)?.as_str().map(str::to_string).filter(|s| !s.trim().is_empty())
 }
 
 #[cfg(test)]
@@ -135,8 +163,15 @@ mod tests {
 
     #[test]
     fn attachments_beside_the_note_and_default_templates() {
-        let dir = vault_with(&[(".obsidian/app.json", r#"{"attachmentFolderPath": "./att"}"#), ("a.md", "x")]);
+        let plugin = r#"{"settings": {"Defaults": {"CurlyCloze": true}}}"#;
+        let dir = vault_with(&[
+            (".obsidian/app.json", r#"{"attachmentFolderPath": "./att"}"#),
+            (".obsidian/plugins/obsidian-to-anki-plugin/data.json", plugin),
+            ("a.md", "x"),
+        ]);
         let vault = Vault::detect(dir.path()).unwrap();
+        let expected = ObsidianToAnkiSettings { curly_cloze: true, highlights_to_cloze: false };
+        assert_eq!(vault.obsidian_to_anki, expected);
         let root = vault.root.clone();
         assert_eq!(vault.attachment_dirs(&root.join("n/a.md")), vec![root.join("n/att"), root.join("n")]);
         assert!(vault.skips(&root.join("Templates/daily.md")));

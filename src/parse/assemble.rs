@@ -86,10 +86,13 @@ impl<'a> Assembler<'a> {
         // An answer that starts after the last block (a question list's
         // subject kept as context, nothing after it) starts at the end.
         let answer_offset = draft.answer_from.map(|i| draft.body.get(i).map_or(usize::MAX, |b| b.range.start));
+        let note_card = draft.note_card;
+        // A note tool's card has no prompt code or choices: its whole front
+        // is the question.
+        let front = if note_card.is_some() { std::mem::take(&mut prompt_blocks) } else { Vec::new() };
         let mut body: Vec<Block> = prompt_blocks.split_off(prompt_blocks.len().min(1));
         body.extend(draft.body);
         let mut parts = Parts { explicit_id: draft.explicit_id, tags: draft.tags, ..Parts::default() };
-        let note_card = draft.note_card;
         let mut question_block = prompt_blocks.pop();
         if let Some((question, options)) = question_block
             .as_ref()
@@ -107,6 +110,7 @@ impl<'a> Assembler<'a> {
 
         let mut prompt = question_block.map(|b| self.rich(std::slice::from_ref(&b))).unwrap_or_default();
         if let Some(syntax) = note_card {
+            prompt = self.rich(&front);
             prompt.markdown = clean_card_text(&prompt.markdown, Some(syntax));
             prompt.plain = clean_card_text(&prompt.plain, None);
         }

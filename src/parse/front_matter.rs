@@ -37,9 +37,12 @@ pub struct FrontMatter {
     /// Bank id, used in question ids and output file names. Default: the
     /// file's path under the content folder, slugified.
     pub id: Option<String>,
+    /// flashcards-obsidian's deck key: the deck when `deck` is not set, and
+    /// the sign that the note's `::` lines are cards. Default: none.
+    pub cards_deck: Option<String>,
 }
 
-const KNOWN_KEYS: [&str; 6] = ["title", "deck", "tags", "language", "style", "id"];
+const KNOWN_KEYS: [&str; 7] = ["title", "deck", "tags", "language", "style", "id", "cards-deck"];
 
 /// The longest bank id kept as written: file names have limits too.
 const MAX_ID_LEN: usize = 100;
@@ -164,6 +167,7 @@ impl KeyReader<'_> {
             language: self.text(mapping, "language"),
             style: self.text(mapping, "style"),
             id,
+            cards_deck: self.text(mapping, "cards-deck"),
         }
     }
 

@@ -96,12 +96,12 @@ pub struct StyleInput<'a> {
     pub diagnostics: &'a mut Vec<Diagnostic>,
 }
 
-/// A file cut into blocks, with what readings need of its front matter.
+/// A file cut into blocks, with what readings need of its front matter
+/// and the vault.
 struct Document<'a> {
     file: &'a SourceFile,
     blocks: &'a [Block],
-    /// The front matter's `tags` (a `flashcards` tag marks a note's cards).
-    front_tags: &'a [String],
+    note: cards::NoteSettings<'a>,
 }
 
 /// Parses one file. `default_id` is the bank id when front matter sets none
@@ -120,7 +120,13 @@ pub fn parse_bank(
     open_heading_items(&file.text, &mut blocks);
     let title =
         split.front.title.clone().or_else(|| take_title_heading(&mut blocks)).unwrap_or_else(|| file_stem(file));
-    let doc = Document { file, blocks: &blocks, front_tags: &split.front.tags.0 };
+    let note = cards::NoteSettings {
+        body_start: split.body_start,
+        front_tags: &split.front.tags.0,
+        flashcards_obsidian: split.front.cards_deck.is_some(),
+        obsidian_to_anki: vault.map(|v| v.obsidian_to_anki).unwrap_or_default(),
+    };
+    let doc = Document { file, blocks: &blocks, note };
     let (reading, why) = match split.style {
         Some(style) => (read(&doc, style), Some("forced by front matter")),
         None if vault.is_some() => (read(&doc, Style::Cards), Some("a note of a vault: cards only")),
@@ -130,7 +136,9 @@ pub fn parse_bank(
     diagnostics.extend(reading_diagnostics);
     let id = split.front.id.clone().unwrap_or_else(|| default_id.to_string());
     let mut bank = Bank {
-        deck_name: split.front.deck.clone().or_else(|| config.anki.deck.clone()).unwrap_or_else(|| title.clone()),
+        deck_name: (split.front.deck.clone().or_else(|| split.front.cards_deck.clone()))
+            .or_else(|| config.anki.deck.clone())
+            .unwrap_or_else(|| title.clone()),
         id,
         title,
         source_path: file.path.clone(),
@@ -298,7 +306,7 @@ fn choose_reading(doc: &Document) -> Reading {
         .iter()
         .filter(|style| match style {
             Style::Marker => true,
-            Style::Cards => cards::applies(text, doc.blocks, doc.front_tags),
+            Style::Cards => cards::applies(text, doc.blocks, &doc.note),
             other => count_starts(**other, text, doc.blocks) > 0,
         })
         .map(|style| read(doc, *style))
@@ -333,7 +341,7 @@ fn read(doc: &Document, style: Style) -> Reading {
         Style::Bold => bold::segment(&mut input),
         Style::Details => details::segment(&mut input),
         Style::Qa => qa::segment(&mut input),
-        Style::Cards => cards::segment(&mut input, doc.front_tags),
+        Style::Cards => cards::segment(&mut input, &doc.note),
     };
     for segment in &mut segments {
         if let Segment::Question(draft) = segment {

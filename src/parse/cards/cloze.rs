@@ -4,7 +4,12 @@
 //!   is one deletion, numbered in order (`==a== ==b==` → c1, c2: two
 //!   cards, as the plugin counts them); `==answer;;hint==` keeps its hint;
 //! - `{{cloze text}}` (Logseq): Logseq studies a block as one card, so
-//!   every deletion of a block is c1.
+//!   every deletion of a block is c1;
+//! - `{text}`, `{2:text}`, `{2|text}`, `{c2:text}`, `{c2|text}`
+//!   (Obsidian_to_Anki's curly clozes, when its settings turn them on):
+//!   unnumbered ones are c1, c2, … in order, the others keep their number;
+//! - in a flashcards-obsidian note (front matter `cards-deck`), `==text==`
+//!   and `{text}` are c1 and `{2:text}` is c2, as that plugin numbers them.
 //!
 //! Highlights inside inline code or math are text (the plugin would make
 //! `a == b` in code a deletion).
@@ -86,6 +91,74 @@ pub fn logseq_to_cloze(markdown: &str) -> String {
     out
 }
 
+/// True when the line holds a `{text}` deletion outside code and math.
+pub fn has_curly(line: &str) -> bool {
+    curly_to_cloze(line, false) != line
+}
+
+/// Curly deletions → `{{cN::text}}`: unnumbered ones c1, c2, … in order
+/// when `count`, else all c1. Anki's own `{{c1::…}}`, inline code and
+/// math stay as they are.
+pub fn curly_to_cloze(markdown: &str, count: bool) -> String {
+    let mut out = String::with_capacity(markdown.len() + 16);
+    let mut unnumbered = 0;
+    let mut rest = markdown;
+    while let Some(open) = rest.find('{') {
+        let consumed = markdown.len() - rest.len();
+        out.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let native = after.starts_with("{{").then(|| after.find("}}").map(|end| end + 2)).flatten();
+        let close = after.find('}');
+        match (native, close) {
+            (Some(end), _) => {
+                out.push_str(&after[..end]);
+                rest = &after[end..];
+            }
+            (None, Some(close)) if !in_inline_code_or_math(markdown, consumed + open) && close > 1 => {
+                let body = &after[1..close];
+                let (number, text) = numbered(body).unwrap_or_else(|| {
+                    unnumbered += usize::from(count || unnumbered == 0);
+                    (unnumbered, body)
+                });
+                out.push_str(&format!("{{{{c{number}::{text}}}}}"));
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `2:text`, `2|text`, `c2:text`, `c2|text` → (2, text).
+fn numbered(body: &str) -> Option<(usize, &str)> {
+    let digits = body.strip_prefix('c').unwrap_or(body);
+    let len = digits.bytes().take_while(u8::is_ascii_digit).count();
+    let number = digits[..len].parse().ok()?;
+    let text = digits[len..].strip_prefix([':', '|'])?;
+    Some((number, text))
+}
+
+/// `==text==` → `{text}`, for Obsidian_to_Anki's highlight clozes.
+pub fn highlights_to_curly(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    for line in markdown.split_inclusive('\n') {
+        let mut last = 0;
+        for range in highlights(line).collect::<Vec<_>>() {
+            out.push_str(&line[last..range.start]);
+            out.push('{');
+            out.push_str(&line[range.start + 2..range.end - 2]);
+            out.push('}');
+            last = range.end;
+        }
+        out.push_str(&line[last..]);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +175,19 @@ mod tests {
         assert!(!has_highlight("a == b and c == d"));
         assert!(!has_highlight("`x ==y== z`"));
         assert!(!has_highlight("==== heading-ish"));
+    }
+
+    #[test]
+    fn curly_clozes_as_obsidian_to_anki_numbers_them() {
+        let md = "This is a {cloze} note with {multiple} parts, {2:some} with {c1|other} and {{c3::native}}";
+        assert_eq!(
+            curly_to_cloze(md, true),
+            "This is a {{c1::cloze}} note with {{c2::multiple}} parts, {{c2::some}} with {{c1::other}} and {{c3::native}}"
+        );
+        assert_eq!(curly_to_cloze("`{x}` and $\\frac{1}{2}$ {}", true), "`{x}` and $\\frac{1}{2}$ {}");
+        assert_eq!(curly_to_cloze("{a} {b} {2:c}", false), "{{c1::a}} {{c1::b}} {{c2::c}}");
+        assert!(has_curly("the {following one} here") && !has_curly("`{x}` and {{c1::y}}"));
+        assert_eq!(highlights_to_curly("a ==b== c"), "a {b} c");
     }
 
     #[test]

@@ -74,12 +74,31 @@ pub fn span(lines: &[Line], from: usize, to: usize) -> Range<usize> {
 }
 
 /// True when byte `at` of `line` is inside inline code (an odd number of
-/// backticks before it) or inline math (an odd number of unescaped `$`).
+/// backticks before it) or math (`$…$` or `$$…$$` open before it).
 pub fn in_inline_code_or_math(line: &str, at: usize) -> bool {
     let before = &line[..at];
-    let backticks = before.matches('`').count();
-    let dollars = before.match_indices('$').filter(|(i, _)| *i == 0 || !before[..*i].ends_with('\\')).count();
-    backticks % 2 == 1 || dollars % 2 == 1
+    if before.matches('`').count() % 2 == 1 {
+        return true;
+    }
+    let (mut inline, mut display) = (false, false);
+    let bytes = before.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' {
+            i += 2;
+            continue;
+        }
+        if bytes[i] == b'$' {
+            if bytes.get(i + 1) == Some(&b'$') {
+                display = !display;
+                i += 1;
+            } else {
+                inline = !inline;
+            }
+        }
+        i += 1;
+    }
+    inline || display
 }
 
 /// How many bytes of list bullet, task box, quote marker or heading
@@ -152,6 +171,8 @@ mod tests {
         assert!(in_inline_code_or_math("`a::b`", 2));
         assert!(in_inline_code_or_math("$a::b$", 2));
         assert!(!in_inline_code_or_math("a \\$ b::c", 6));
+        assert!(in_inline_code_or_math("card. $$3::4$$", 9));
+        assert!(!in_inline_code_or_math("$$x$$ a::b", 7));
     }
 
     #[test]

@@ -30,6 +30,7 @@ mod tagged;
 use std::ops::Range;
 
 use super::blocks::{parse_blocks, Block};
+use crate::vault::ObsidianToAnkiSettings;
 use super::{Draft, Segment, StyleInput};
 use lines::{span, Line};
 
@@ -41,17 +42,36 @@ pub enum ClozeSyntax {
     Anki,
     Highlight,
     Logseq,
+    /// Obsidian_to_Anki's `{text}`, and `==text==` too when `highlights`.
+    Curly {
+        highlights: bool,
+    },
+    /// flashcards-obsidian's `==text==` and `{text}` (all c1), `{2:text}`.
+    FlashcardsObsidian,
+}
+
+/// What a note's front matter and its vault's settings say of its cards.
+pub struct NoteSettings<'a> {
+    /// Where the note's text starts, after its front matter (a title
+    /// heading taken for the bank's title may be a card's question too).
+    pub body_start: usize,
+    /// The front matter's `tags` (a `flashcards` tag marks the note).
+    pub front_tags: &'a [String],
+    /// The note sets flashcards-obsidian's `cards-deck`: its one-line cards
+    /// and highlight clozes need no `#flashcards` tag.
+    pub flashcards_obsidian: bool,
+    pub obsidian_to_anki: ObsidianToAnkiSettings,
 }
 
 /// True when the note shows one of the tools' card syntaxes: a
-/// `#flashcards` tag (in the text or the front matter), a `#card` tag, an
-/// Obsidian_to_Anki note or deck line. Other notes are read for cards only
-/// in a vault.
-pub fn applies(text: &str, blocks: &[Block], front_tags: &[String]) -> bool {
-    if front_tags.iter().any(|t| decks::is_flashcard_tag(t)) {
+/// `#flashcards` tag (in the text or the front matter), flashcards-
+/// obsidian's `cards-deck`, a `#card` tag, an Obsidian_to_Anki note or
+/// deck line. Other notes are read for cards only in a vault.
+pub fn applies(text: &str, blocks: &[Block], note: &NoteSettings) -> bool {
+    if note.flashcards_obsidian || note.front_tags.iter().any(|t| decks::is_flashcard_tag(t)) {
         return true;
     }
-    let lines = lines::split_lines(text, body(text, blocks), blocks);
+    let lines = lines::split_lines(text, note.body_start..text.len(), blocks);
     lines.iter().filter(|l| !l.in_code).any(|l| {
         let s = l.text(text);
         !decks::flashcard_tags(s).is_empty()
@@ -60,12 +80,6 @@ pub fn applies(text: &str, blocks: &[Block], front_tags: &[String]) -> bool {
             || s.contains("STARTI [")
             || s.starts_with("TARGET DECK")
     })
-}
-
-/// The bytes the blocks were cut from: after the front matter (and a
-/// title heading taken out of the blocks).
-fn body(text: &str, blocks: &[Block]) -> Range<usize> {
-    blocks.first().map_or(text.len(), |b| b.range.start)..text.len()
 }
 
 /// A card found, before it becomes a draft.
@@ -85,18 +99,30 @@ struct Finder<'a> {
     /// The file's deck (`TARGET DECK`) and tags (`FILE TAGS`).
     file_deck: Option<String>,
     file_tags: Vec<String>,
+    obsidian_to_anki: ObsidianToAnkiSettings,
+    /// A flashcards-obsidian note: its clozes are that plugin's.
+    flashcards_obsidian: bool,
 }
 
-pub fn segment(input: &mut StyleInput, front_tags: &[String]) -> Vec<Segment> {
+pub fn segment(input: &mut StyleInput, note: &NoteSettings) -> Vec<Segment> {
     let text = input.file.text.as_str();
-    let lines = lines::split_lines(text, body(text, input.blocks), input.blocks);
+    let lines = lines::split_lines(text, note.body_start..text.len(), input.blocks);
     let taken = vec![false; lines.len()];
-    let mut finder = Finder { text, lines, taken, found: Vec::new(), file_deck: None, file_tags: Vec::new() };
+    let mut finder = Finder {
+        text,
+        lines,
+        taken,
+        found: Vec::new(),
+        file_deck: None,
+        file_tags: Vec::new(),
+        obsidian_to_anki: note.obsidian_to_anki,
+        flashcards_obsidian: note.flashcards_obsidian,
+    };
     finder.obsidian_to_anki();
     finder.outline_cards();
     finder.tagged_paragraphs();
-    if applies_spaced_repetition(text, &finder.lines, front_tags) {
-        let deck = front_tags.iter().find(|t| decks::is_flashcard_tag(t)).and_then(|t| decks::deck_of(t));
+    if note.flashcards_obsidian || applies_spaced_repetition(text, &finder.lines, note.front_tags) {
+        let deck = note.front_tags.iter().find(|t| decks::is_flashcard_tag(t)).and_then(|t| decks::deck_of(t));
         finder.spaced_repetition(deck);
     }
     finder.into_segments(input.blocks)
@@ -177,11 +203,15 @@ impl Finder<'_> {
 
     fn push_note(&mut self, note: obsidian_to_anki::Note) {
         let answer = self.answer_blocks(note.answer);
-        let card = Card {
-            reversible: note.kind == obsidian_to_anki::NoteKind::Reversible,
-            tags: note.tags,
-            ..Card::default()
+        let settings = self.obsidian_to_anki;
+        let cloze = match note.kind {
+            obsidian_to_anki::NoteKind::Cloze if settings.curly_cloze => {
+                ClozeSyntax::Curly { highlights: settings.highlights_to_cloze }
+            }
+            _ => ClozeSyntax::Anki,
         };
+        let reversible = note.kind == obsidian_to_anki::NoteKind::Reversible;
+        let card = Card { reversible, cloze, tags: note.tags, ..Card::default() };
         self.push(note.range, note.prompt, answer, card);
     }
 
@@ -305,14 +335,14 @@ impl Finder<'_> {
         while end > lines.start && lines::is_review_comment(self.lines[end - 1].text(self.text)) {
             end -= 1;
         }
-        let has =
-            (lines.start..end).any(|i| !self.lines[i].in_code && cloze::has_highlight(self.lines[i].text(self.text)));
-        if !has {
+        let is_cloze = |line: &str| cloze::has_highlight(line) || (self.flashcards_obsidian && cloze::has_curly(line));
+        if !(lines.start..end).any(|i| !self.lines[i].in_code && is_cloze(self.lines[i].text(self.text))) {
             return;
         }
         let deck = self.first_line_deck(lines.start).or_else(|| deck.clone());
         let prompt = span(&self.lines, lines.start, end);
-        self.push(prompt.clone(), prompt, Vec::new(), Card { cloze: ClozeSyntax::Highlight, deck, ..Card::default() });
+        let cloze = if self.flashcards_obsidian { ClozeSyntax::FlashcardsObsidian } else { ClozeSyntax::Highlight };
+        self.push(prompt.clone(), prompt, Vec::new(), Card { cloze, deck, ..Card::default() });
     }
 
     /// The deck a flashcard tag at the start of line `i` names for its card.
@@ -380,6 +410,9 @@ pub fn clean_card_text(markdown: &str, syntax: Option<ClozeSyntax>) -> String {
     match syntax {
         Some(ClozeSyntax::Highlight) => cloze::highlights_to_cloze(&out),
         Some(ClozeSyntax::Logseq) => cloze::logseq_to_cloze(&out),
+        Some(ClozeSyntax::Curly { highlights: true }) => cloze::curly_to_cloze(&cloze::highlights_to_curly(&out), true),
+        Some(ClozeSyntax::Curly { highlights: false }) => cloze::curly_to_cloze(&out, true),
+        Some(ClozeSyntax::FlashcardsObsidian) => cloze::curly_to_cloze(&cloze::highlights_to_curly(&out), false),
         _ => out,
     }
 }
