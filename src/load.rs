@@ -29,8 +29,12 @@ impl Project {
         Ok(Project { root: root.to_path_buf(), config, config_file, diagnostics, vault })
     }
 
+    /// The content folder (`content_dir = "."` is the root itself, not
+    /// `root/.`, so paths read as written).
     pub fn content_dir(&self) -> PathBuf {
-        self.root.join(&self.config.content_dir)
+        let relative: PathBuf =
+            self.config.content_dir.components().filter(|c| *c != std::path::Component::CurDir).collect();
+        self.root.join(relative)
     }
 
     /// Where to look for banks: `paths`, or the content folder when empty.

@@ -30,8 +30,8 @@ mod tagged;
 use std::ops::Range;
 
 use super::blocks::{parse_blocks, Block};
-use crate::vault::ObsidianToAnkiSettings;
 use super::{Draft, Segment, StyleInput};
+use crate::vault::ObsidianToAnkiSettings;
 use lines::{span, Line};
 
 /// How a card writes its cloze deletions (see [`cloze`]).
