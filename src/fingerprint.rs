@@ -30,6 +30,7 @@ use std::time::UNIX_EPOCH;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::hash::hash_parts;
 use crate::load::{LoadedBank, Project};
 use crate::render::media::hashed_name;
 use crate::Checked;
@@ -38,23 +39,8 @@ use crate::Checked;
 pub const FINGERPRINTS_FILE: &str = ".cache/fingerprints.json";
 
 /// Bumped when the file's meaning changes; an older file is ignored.
-const FORMAT: u32 = 1;
-
-/// A short hex hash of some bytes (BLAKE3: hashing every bank on every
-/// build must cost next to nothing).
-pub fn hash_bytes(bytes: &[u8]) -> String {
-    blake3::hash(bytes).to_hex()[..32].to_string()
-}
-
-/// Hashes length-prefixed parts, so `["ab", "c"]` differs from `["a", "bc"]`.
-fn hash_parts<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
-    let mut hasher = blake3::Hasher::new();
-    for part in parts {
-        hasher.update(&(part.len() as u64).to_le_bytes());
-        hasher.update(part);
-    }
-    hasher.finalize().to_hex()[..32].to_string()
-}
+/// 2: file hashes are SHA-256 ([`crate::hash`]), no longer BLAKE3.
+const FORMAT: u32 = 2;
 
 /// What every bank's outputs depend on besides the bank: studymark itself
 /// (its version, and the executable's size and time, so a rebuilt binary
@@ -285,13 +271,12 @@ mod tests {
         LoadedBank {
             file: SourceFile::new(path, text.to_string()),
             utf8_problem: None,
-            hash: hash_bytes(text.as_bytes()),
+            hash: crate::hash::hash_bytes(text.as_bytes()),
         }
     }
 
     #[test]
     fn keys_are_length_prefixed_and_missing_or_corrupt_files_read_empty() {
-        assert_ne!(hash_parts([b"ab".as_slice(), b"c"]), hash_parts([b"a".as_slice(), b"bc"]));
         assert_ne!(output_key("s", "site", ""), output_key("s", "anki", ""));
         let dir = tempfile::tempdir().unwrap();
         assert!(Fingerprints::read(dir.path()).sources.is_empty());

@@ -20,6 +20,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod emit;
 pub mod fingerprint;
+pub mod hash;
 pub mod init;
 pub mod load;
 pub mod lock;

@@ -144,7 +144,7 @@ pub fn load_banks(roots: &[PathBuf], vault: Option<&Vault>) -> Result<Loaded> {
 /// Reads one bank. Invalid UTF-8 is replaced and reported (`invalid-utf8`).
 fn read_bank(path: &Path) -> Result<LoadedBank> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let hash = crate::fingerprint::hash_bytes(&bytes);
+    let hash = crate::hash::hash_bytes(&bytes);
     match String::from_utf8(bytes) {
         Ok(text) => Ok(LoadedBank { file: SourceFile::new(path, text), utf8_problem: None, hash }),
         Err(err) => {

@@ -24,9 +24,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
+use crate::hash::PartsHasher;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::model::{Bank, Kind, Question, Rich};
@@ -126,19 +126,17 @@ impl Lock {
     /// Per bank id, a hash of its entries: what its outputs depend on in
     /// the lock (fingerprints compare it, see [`crate::fingerprint`]).
     pub fn bank_hashes(&self) -> HashMap<&str, String> {
-        let mut hashers: HashMap<&str, Sha256> = HashMap::new();
+        let mut hashers: HashMap<&str, PartsHasher> = HashMap::new();
         for entry in &self.questions {
             let hasher = hashers.entry(entry.bank.as_str()).or_default();
             let answer = entry.answer.as_deref().unwrap_or_default();
             for part in
                 [entry.id.as_str(), entry.hash.as_str(), &entry.changed.to_string(), entry.prompt.as_str(), answer]
             {
-                hasher.update(part.len().to_le_bytes());
-                hasher.update(part.as_bytes());
+                hasher.part(part.as_bytes());
             }
         }
-        let hex = |hasher: Sha256| hasher.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect();
-        hashers.into_iter().map(|(bank, hasher)| (bank, hex(hasher))).collect()
+        hashers.into_iter().map(|(bank, hasher)| (bank, hasher.finish())).collect()
     }
 
     /// When each question of `bank` last changed, by question id (a
@@ -396,10 +394,9 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 /// A hash of everything a question shows; positions are left out, so
 /// editing one question does not change the others'.
 pub fn content_hash(question: &Question, render_options: &str) -> String {
-    let mut hasher = Sha256::new();
+    let mut hasher = PartsHasher::default();
     let mut add = |part: &str| {
-        hasher.update(part.len().to_le_bytes());
-        hasher.update(part.as_bytes());
+        hasher.part(part.as_bytes());
     };
     add(render_options);
     let rich = |r: &Rich| r.markdown.trim().to_string();
@@ -415,7 +412,8 @@ pub fn content_hash(question: &Question, render_options: &str) -> String {
     }
     add(&question.tags.join(" "));
     add(&format!("{:?}", question.difficulty));
-    hasher.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect()
+    // 12 bytes: the length the lock has always stored.
+    hasher.finish()[..24].to_string()
 }
 
 #[cfg(test)]

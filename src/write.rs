@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use crate::fingerprint::hash_bytes;
+use crate::hash::hash_bytes;
 
 /// File inside every output folder studymark created.
 pub const MARKER: &str = ".studymark-output";

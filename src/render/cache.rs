@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::RwLock;
 
 use anyhow::{Context, Result};
-use sha2::{Digest, Sha256};
 
 /// A thread-safe map from input hash to rendered HTML.
 #[derive(Default)]
@@ -79,12 +78,7 @@ impl RenderCache {
 }
 
 fn hash_key(parts: &[&str]) -> String {
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update(part.len().to_le_bytes());
-        hasher.update(part.as_bytes());
-    }
-    hasher.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
+    crate::hash::hash_parts(parts.iter().map(|p| p.as_bytes()))
 }
 
 #[cfg(test)]
