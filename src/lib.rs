@@ -29,6 +29,7 @@ pub mod outline;
 pub mod parse;
 pub mod progress;
 pub mod render;
+pub mod report;
 pub mod serve;
 pub mod source;
 pub mod theme;

@@ -30,10 +30,10 @@ use anyhow::{anyhow, Context, Result};
 use serde::Serialize;
 
 use crate::build::{build, BuildOptions, BuildReport};
-use crate::cli::Verbosity;
 use crate::diagnostic::{render_human, Diagnostic, Severity};
 use crate::load::Project;
 use crate::progress::Progress;
+use crate::report::Verbosity;
 
 /// Builds, serves and rebuilds until the process is stopped (Ctrl-C); only
 /// returns on a setup error (port taken, project unreadable, no watcher).
@@ -100,7 +100,7 @@ fn rebuild(project: &Project, live: &Live, verbosity: Verbosity) {
     };
     match build(project, &options) {
         Ok(report) => {
-            if let Err(err) = crate::cli::report_build(&report, false, verbosity) {
+            if let Err(err) = crate::report::report_build(&report, false, verbosity) {
                 eprintln!("error: {err:#}");
             }
             let written = report.output.is_some();
