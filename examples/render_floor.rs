@@ -39,7 +39,7 @@ use std::time::Instant;
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use studymark::render::highlight::highlight_code;
 use studymark::render::markdown::options;
-use studymark::render::math::katex_html;
+use studymark::katex::katex_html;
 use studymark::validate::code::normalize_language;
 
 /// Distinct (tex, display) formulas and (language, code) fenced blocks,

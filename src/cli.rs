@@ -8,11 +8,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::build::{build, BuildOptions};
+use crate::cache::DiskCache;
 use crate::compile_cached;
 use crate::diagnostic::Severity;
 use crate::load::Project;
 use crate::progress::Progress;
-use crate::render::cache::RenderCache;
 use crate::report::{report, report_build, Format, Verbosity};
 
 #[derive(Parser, Debug)]
@@ -167,6 +167,6 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// The check results the last build kept; `check` reads them and never
 /// writes them.
-fn known_checks(project: &Project) -> RenderCache {
-    RenderCache::open(&project.root.join(&project.config.output_dir).join(".cache/check.json"))
+fn known_checks(project: &Project) -> DiskCache {
+    DiskCache::open(&project.root.join(&project.config.output_dir).join(".cache/check.json"))
 }

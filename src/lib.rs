@@ -15,6 +15,7 @@
 //! [`cli`] exposes them.
 
 pub mod build;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
@@ -22,6 +23,7 @@ pub mod emit;
 pub mod fingerprint;
 pub mod hash;
 pub mod init;
+pub mod katex;
 pub mod load;
 pub mod lock;
 pub mod model;
@@ -44,12 +46,12 @@ use rayon::prelude::*;
 
 use serde::{Deserialize, Serialize};
 
+use cache::DiskCache;
 use diagnostic::{sort_diagnostics, Diagnostic, Severity};
+use katex::KatexMemo;
 use load::{Loaded, LoadedBank, Project};
 use model::Bank;
 use progress::Progress;
-use render::cache::RenderCache;
-use render::math::KatexMemo;
 use source::SourceFile;
 use validate::CodeStats;
 
@@ -126,12 +128,12 @@ impl Compiled {
 /// content folder when empty). Files are processed in parallel; the
 /// result is in path order.
 pub fn compile(project: &Project, paths: &[PathBuf]) -> Result<Compiled> {
-    compile_cached(project, paths, &RenderCache::default())
+    compile_cached(project, paths, &DiskCache::default())
 }
 
 /// [`compile`] with a cache of check results (formulas KaTeX accepted or
 /// rejected before), so unchanged content is not checked again.
-pub fn compile_cached(project: &Project, paths: &[PathBuf], checks: &RenderCache) -> Result<Compiled> {
+pub fn compile_cached(project: &Project, paths: &[PathBuf], checks: &DiskCache) -> Result<Compiled> {
     let loaded = load::load_banks(&project.bank_roots(paths), project.vault.as_ref())?;
     Ok(compile_loaded(project, loaded, checks, &KatexMemo::default(), &Progress::hidden(), |_| None))
 }
@@ -144,7 +146,7 @@ pub fn compile_cached(project: &Project, paths: &[PathBuf], checks: &RenderCache
 pub fn compile_loaded(
     project: &Project,
     loaded: Loaded,
-    checks: &RenderCache,
+    checks: &DiskCache,
     katex: &KatexMemo,
     progress: &Progress,
     known: impl Fn(&LoadedBank) -> Option<Checked> + Sync,

@@ -11,17 +11,18 @@ use anyhow::Result;
 use rayon::prelude::*;
 
 use super::{Baseline, Outputs};
+use crate::cache::DiskCache;
 use crate::config::MathEngine;
 use crate::emit::anki::AnkiEmitter;
 use crate::emit::print::PrintEmitter;
 use crate::emit::site::SiteEmitter;
 use crate::emit::{BankHtml, EmitInput, Emitter};
 use crate::fingerprint::{BankRecord, BankState, OutputRecord, SourceRecord};
+use crate::katex::KatexMemo;
 use crate::load::Project;
 use crate::lock::Lock;
 use crate::progress::Progress;
-use crate::render::math::KatexMemo;
-use crate::render::{cache::RenderCache, render_bank, MathOutput};
+use crate::render::{render_bank, MathOutput};
 use crate::write::carry_over;
 
 /// Everything emitting needs, gathered so [`EmitJob::emit`] can run in the
@@ -160,7 +161,7 @@ impl EmitJob<'_> {
     ) -> Result<BankEmitted> {
         let bank = &self.input.banks[index];
         let config = &self.project.config;
-        let cache = RenderCache::open(&render_cache_path(self.out, &bank.id));
+        let cache = DiskCache::open(&render_cache_path(self.out, &bank.id));
         let content_dir = self.project.content_dir();
         let render = |math| render_bank(bank, config, &content_dir, &cache, self.katex, math);
         let mathjax = self.outputs.anki && config.anki.math == MathEngine::Mathjax;

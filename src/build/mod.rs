@@ -21,18 +21,18 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use anyhow::Result;
 use rayon::prelude::*;
 
+use crate::cache::DiskCache;
 use crate::diagnostic::Severity;
 use crate::emit::anki::{anki_css, note_type_hashes};
 use crate::emit::print::pdf::{find_browser, missing_browser};
 use crate::emit::EmitInput;
 use crate::fingerprint::{output_key, shared_key, Fingerprints, SourceRecord, FINGERPRINTS_FILE};
 use crate::hash::hash_bytes;
+use crate::katex::KatexMemo;
 use crate::load::{load_banks, Project};
 use crate::lock::{update_lock, Lock, LOCK_FILE};
 use crate::model::Bank;
 use crate::progress::Progress;
-use crate::render::cache::RenderCache;
-use crate::render::math::KatexMemo;
 use crate::theme::Theme;
 use crate::write::{recover_lock, write_outputs, LockWrite, OutputLock, Swap};
 use crate::{compile_loaded, Checked, Compiled};
@@ -118,7 +118,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
         .zip(known)
         .filter_map(|(bank, record)| Some((bank.file.path.clone(), record?.clone())))
         .collect();
-    let checks = RenderCache::open(&out.join(".cache/check.json"));
+    let checks = DiskCache::open(&out.join(".cache/check.json"));
     let katex = KatexMemo::default();
     // The lock is read meanwhile: it is large in a large project.
     let (mut compiled, previous) = rayon::join(
@@ -284,7 +284,7 @@ impl Outputs {
 
 /// Saves what the next build starts from: the check cache and the
 /// fingerprints (`lock` is the hash of the lock as this build left it).
-fn save_caches(job: &EmitJob, emitted: &Emitted, compiled: &Compiled, checks: &RenderCache, lock: &str) -> Result<()> {
+fn save_caches(job: &EmitJob, emitted: &Emitted, compiled: &Compiled, checks: &DiskCache, lock: &str) -> Result<()> {
     // Banks known from the fingerprints were not checked: keep their entries.
     match job.known.is_empty() {
         true => checks.save()?,

@@ -470,8 +470,8 @@ impl BlockBuilder {
             Event::Text(t) | Event::Code(t) => t.as_ref().into(),
             Event::SoftBreak | Event::HardBreak => "\n".into(),
             Event::InlineMath(t) | Event::DisplayMath(t) => {
-                let display = matches!(event, Event::DisplayMath(_))
-                    && crate::render::math::display_stands_alone(_text, range.clone());
+                let display =
+                    matches!(event, Event::DisplayMath(_)) && super::text::display_stands_alone(_text, range.clone());
                 let delimiter = if matches!(event, Event::DisplayMath(_)) { 2 } else { 1 };
                 let start = (range.start + delimiter).min(range.end);
                 let end = range.end.saturating_sub(delimiter).max(start);

@@ -285,6 +285,23 @@ fn is_html_noise(html: &str) -> bool {
     true
 }
 
+/// Whether a `$$…$$` formula (its source range in `text`, delimiters
+/// included) is display math: only when nothing but spaces stands before
+/// it on its first line and after it on its last. Written inside a sentence
+/// (`Given a vector $$u$$, find…`, as banks written for MathJax or GitBook
+/// do), it is inline math: shown as display math it would cut the
+/// sentence into pieces.
+pub fn display_stands_alone(text: &str, range: std::ops::Range<usize>) -> bool {
+    let before = text.get(..range.start).unwrap_or("");
+    let after = text.get(range.end..).unwrap_or("");
+    let line_before = before.rsplit('\n').next().unwrap_or("");
+    let line_after = after.split('\n').next().unwrap_or("");
+    // Markdown containers (`> `, list markers) may stand before it.
+    let lead = line_before.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '>' | '-' | '*' | '+'));
+    let lead = lead.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches(['.', ')']);
+    lead.trim().is_empty() && line_after.trim().is_empty()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -333,6 +350,20 @@ mod tests {
         assert_eq!(&t[..trailing_links_start(t).unwrap()], "What is Y?");
         assert_eq!(trailing_links_start("[only](u)"), None);
         assert_eq!(trailing_links_start("Plain (x)"), Some(9));
+    }
+
+    #[test]
+    fn display_math_inside_a_sentence_is_inline() {
+        let at = |text: &str| {
+            let start = text.find("$$").unwrap();
+            let end = text[start + 2..].find("$$").unwrap() + start + 4;
+            display_stands_alone(text, start..end)
+        };
+        assert!(at("Sum:\n\n$$\\sum_i x_i$$\n\nDone."));
+        assert!(at("> $$x$$\n"));
+        assert!(at("1. $$x$$"));
+        assert!(!at("Given a vector $$u$$, find $$v$$."));
+        assert!(!at("$$u$$ is a vector"));
     }
 
     #[test]

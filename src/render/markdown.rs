@@ -16,9 +16,11 @@ use std::sync::OnceLock;
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 use super::highlight::{escape, highlight_code, HIGHLIGHTER};
-use super::math::{display_stands_alone, render_math, KATEX_VERSION};
+use super::math::render_math;
 use super::{MathOutput, RenderContext};
+use crate::katex::KATEX_VERSION;
 use crate::model::CodeBlock;
+use crate::parse::text::display_stands_alone;
 use crate::validate::code::normalize_language;
 
 const PLACEHOLDER_OPEN: char = '\u{E000}';

@@ -2,12 +2,11 @@
 //! once. Emitters read the result and never parse Markdown again.
 //!
 //! Questions render in parallel (rayon); math and code go through the
-//! bank's [`cache::RenderCache`], and KaTeX results validation already
+//! bank's [`DiskCache`], and KaTeX results validation already
 //! produced come from the [`math::KatexMemo`]; images are resolved against
 //! the bank's folder and collected as content-hashed media files
 //! ([`media`]).
 
-pub mod cache;
 pub mod highlight;
 pub mod markdown;
 pub mod math;
@@ -18,11 +17,11 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::cache::DiskCache;
 use crate::config::Config;
+use crate::katex::KatexMemo;
 use crate::model::{Bank, Kind, Question, Rich};
-use cache::RenderCache;
 use markdown::render_markdown;
-use math::KatexMemo;
 use media::MediaResolver;
 
 /// How formulas come out: KaTeX HTML (the default), or TeX in `\(...\)` /
@@ -36,7 +35,7 @@ pub enum MathOutput {
 /// Everything a fragment needs to render.
 pub struct RenderContext<'a> {
     pub math: MathOutput,
-    pub cache: &'a RenderCache,
+    pub cache: &'a DiskCache,
     pub media: &'a MediaResolver,
     pub katex: &'a KatexMemo,
     pub bank_dir: &'a Path,
@@ -47,7 +46,7 @@ pub struct RenderContext<'a> {
 
 impl<'a> RenderContext<'a> {
     pub fn new(
-        cache: &'a RenderCache,
+        cache: &'a DiskCache,
         media: &'a MediaResolver,
         katex: &'a KatexMemo,
         bank_dir: &'a Path,
@@ -88,7 +87,7 @@ pub fn render_bank(
     bank: &Bank,
     config: &Config,
     content_dir: &Path,
-    cache: &RenderCache,
+    cache: &DiskCache,
     katex: &KatexMemo,
     math: MathOutput,
 ) -> RenderedBank {
@@ -121,7 +120,7 @@ fn render_question(question: &Question, ctx: &RenderContext) -> RenderedQuestion
 pub(crate) mod tests {
     use super::*;
 
-    pub fn context() -> (RenderCache, MediaResolver, KatexMemo) {
-        (RenderCache::default(), MediaResolver::new(Path::new(".")), KatexMemo::default())
+    pub fn context() -> (DiskCache, MediaResolver, KatexMemo) {
+        (DiskCache::default(), MediaResolver::new(Path::new(".")), KatexMemo::default())
     }
 }

@@ -4,17 +4,17 @@
 //! Each distinct formula is checked once per run, and not at all when the
 //! check cache (kept by `build` in `output/.cache/check.json`) knows it;
 //! the HTML KaTeX made is left in the [`KatexMemo`] for rendering.
-//! Formulas longer than [`crate::render::math::MAX_FORMULA`] never reach KaTeX: they are a
+//! Formulas longer than [`crate::katex::MAX_FORMULA`] never reach KaTeX: they are a
 //! `math-too-long` warning.
 
 use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
+use crate::cache::DiskCache;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::katex::{katex_html, too_long, KatexMemo, KATEX_VERSION};
 use crate::model::Math;
-use crate::render::cache::RenderCache;
-use crate::render::math::{katex_html, too_long, KatexMemo, KATEX_VERSION};
 use crate::source::SourceFile;
 
 /// Checks formulas; returns one diagnostic per failing occurrence.
@@ -22,7 +22,7 @@ pub fn check_math(
     file: &SourceFile,
     formulas: &[&Math],
     macros: &BTreeMap<String, String>,
-    cache: &RenderCache,
+    cache: &DiskCache,
     katex: &KatexMemo,
 ) -> Vec<Diagnostic> {
     let mut distinct: Vec<(&str, bool)> = formulas.iter().map(|m| (m.tex.as_str(), m.display)).collect();
@@ -96,7 +96,7 @@ mod tests {
         let math =
             |tex: &str, start| Math { tex: tex.into(), display: false, span: file.span(start..start + tex.len()) };
         let formulas = [math("x^{2}}", 1), math("y", 11)];
-        let cache = RenderCache::default();
+        let cache = DiskCache::default();
         let found =
             check_math(&file, &formulas.iter().collect::<Vec<_>>(), &BTreeMap::new(), &cache, &KatexMemo::default());
         assert_eq!(found.len(), 1);

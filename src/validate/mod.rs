@@ -18,11 +18,11 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::cache::DiskCache;
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::katex::KatexMemo;
 use crate::model::{Bank, CodeBlock, LanguageSource, Math};
-use crate::render::cache::RenderCache;
-use crate::render::math::KatexMemo;
 use crate::source::SourceFile;
 
 /// A syntax error found in one code block, positioned inside the block.
@@ -69,7 +69,7 @@ pub fn validate_bank(
     bank: &Bank,
     config: &Config,
     content_root: &Path,
-    cache: &RenderCache,
+    cache: &DiskCache,
     katex: &KatexMemo,
 ) -> (Vec<Diagnostic>, CodeStats) {
     let fragments: Vec<&crate::model::Rich> =

@@ -1,8 +1,10 @@
-//! The render cache: rendered math and highlighted code, keyed by a hash of
-//! their input and everything that changes their output (KaTeX or syntect
-//! version, display mode, macros, language). It lives in
-//! `output/.cache/render.json`, so a second build of unchanged content
-//! renders nothing again, and studymark writes nothing outside `output/`.
+//! A memo kept on disk: values keyed by a hash of their input and of
+//! everything that changes them (KaTeX or syntect version, display mode,
+//! macros, language). Rendering keeps rendered math and highlighted code
+//! in one per bank (`output/.cache/render/<bank>.json`), validation KaTeX's
+//! verdicts in `output/.cache/check.json`; so a second build of unchanged
+//! content does not do the work again, and nothing is written outside
+//! `output/`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -11,9 +13,9 @@ use std::sync::RwLock;
 
 use anyhow::{Context, Result};
 
-/// A thread-safe map from input hash to rendered HTML.
+/// A thread-safe map from input hash to value (rendered HTML, a verdict).
 #[derive(Default)]
-pub struct RenderCache {
+pub struct DiskCache {
     path: Option<PathBuf>,
     loaded: HashMap<String, String>,
     used: RwLock<HashMap<String, String>>,
@@ -21,12 +23,12 @@ pub struct RenderCache {
     misses: AtomicUsize,
 }
 
-impl RenderCache {
+impl DiskCache {
     /// A cache backed by `path`; a missing or unreadable file starts empty
     /// (the cache only saves work, it never changes output).
-    pub fn open(path: &Path) -> RenderCache {
+    pub fn open(path: &Path) -> DiskCache {
         let loaded = std::fs::read(path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default();
-        RenderCache { path: Some(path.to_path_buf()), loaded, ..RenderCache::default() }
+        DiskCache { path: Some(path.to_path_buf()), loaded, ..DiskCache::default() }
     }
 
     /// The cached HTML for these key parts, or `render()`'s, remembered.
@@ -89,12 +91,12 @@ mod tests {
     fn second_lookup_hits_and_saved_cache_reloads() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache/render.json");
-        let cache = RenderCache::open(&path);
+        let cache = DiskCache::open(&path);
         assert_eq!(cache.get_or_render(&["math", "x"], || "X".into()), "X");
         assert_eq!(cache.get_or_render(&["math", "x"], || unreachable!()), "X");
         assert_eq!(cache.counts(), (1, 1));
         cache.save().unwrap();
-        let reopened = RenderCache::open(&path);
+        let reopened = DiskCache::open(&path);
         assert_eq!(reopened.get_or_render(&["math", "x"], || unreachable!()), "X");
         assert_eq!(reopened.counts(), (1, 0));
         // Key parts are length-prefixed: ["ab", "c"] is not ["a", "bc"].
