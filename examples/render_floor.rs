@@ -37,10 +37,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use studymark::katex::katex_html;
+use studymark::lang::normalize_language;
 use studymark::render::highlight::highlight_code;
 use studymark::render::markdown::options;
-use studymark::katex::katex_html;
-use studymark::validate::code::normalize_language;
 
 /// Distinct (tex, display) formulas and (language, code) fenced blocks,
 /// in first-seen order.

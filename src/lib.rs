@@ -24,6 +24,7 @@ pub mod fingerprint;
 pub mod hash;
 pub mod init;
 pub mod katex;
+pub mod lang;
 pub mod load;
 pub mod lock;
 pub mod model;

@@ -23,9 +23,9 @@ use super::identity::{distinguisher, Identities, Identity};
 use super::text::{difficulty_line, id_comment, normalize_prompt, slugify, tags_line, trailing_difficulty};
 use super::{is_paragraph, is_spacer, Draft};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::lang::{detect_language, normalize_language};
 use crate::model::{Bank, CodeBlock, Kind, LanguageSource, Link, Math, Question, Rich};
 use crate::source::SourceFile;
-use crate::validate::code::{detect_language, normalize_language};
 
 /// Assembles the questions of one bank, tracking what must be unique in it.
 pub struct Assembler<'a> {

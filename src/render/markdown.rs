@@ -19,9 +19,9 @@ use super::highlight::{escape, highlight_code, HIGHLIGHTER};
 use super::math::render_math;
 use super::{MathOutput, RenderContext};
 use crate::katex::KATEX_VERSION;
+use crate::lang::normalize_language;
 use crate::model::CodeBlock;
 use crate::parse::text::display_stands_alone;
-use crate::validate::code::normalize_language;
 
 const PLACEHOLDER_OPEN: char = '\u{E000}';
 const PLACEHOLDER_CLOSE: char = '\u{E001}';

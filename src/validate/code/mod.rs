@@ -1,8 +1,7 @@
 //! Syntax checks and language detection for fenced code blocks.
 //!
-//! A question bank quotes code in many languages; this module names them
-//! ([`normalize_language`] for labeled fences, [`detect_language`] for
-//! unlabeled ones) and checks the syntax of the few we can parse without a
+//! A question bank quotes code in many languages ([`crate::lang`] names
+//! them); this module checks the syntax of the few we can parse without a
 //! toolchain ([`is_checked`], [`check_code`]): Python, Rust, JSON, TOML and
 //! YAML. Every error is positioned inside the block (1-based line, 1-based
 //! character column). Nothing here panics or recurses without bound on any
@@ -10,16 +9,10 @@
 //! thread whose stack is sized for the block.
 
 mod check;
-mod detect;
-
-pub use detect::detect_language;
 
 use super::{python::check_python, CodeError};
+use crate::lang::{first_too_deep, normalize_language};
 use check::{check_json, check_rust, check_toml, check_yaml};
-
-/// Deepest bracket nesting we hand to a parser. Real code stays far below it;
-/// CPython itself refuses more than 200 nested parentheses.
-const MAX_NESTING: usize = 256;
 
 /// Stack for a checker thread: a base plus an allowance per non-whitespace
 /// character, because the parsers recurse once per prefix operator, generic
@@ -32,53 +25,6 @@ const RUST_STACK_PER_CHAR: usize = 16 << 10;
 /// Blocks that would need more than this (about 65,000 non-blank characters
 /// of Rust, a million of Python) are refused rather than risk an overflow.
 const MAX_STACK: usize = 1 << 30;
-
-/// Canonical language name for a fence's info string, or `None` when empty.
-///
-/// Lowercases, takes the first word (`python title=x` -> `python`, and the
-/// rustdoc form `rust,ignore` -> `rust`), strips pandoc braces and dots
-/// (`{.python}`, `{python}`), then maps aliases: `py`/`python3`/`py3` ->
-/// `python`, `rs` -> `rust`, `js`/`node`/`jsx` -> `javascript`, `ts`/`tsx` ->
-/// `typescript`, `yml` -> `yaml`, `sh`/`bash`/`shell`/`zsh`/`console` ->
-/// `shell`, `c++`/`cc`/`cxx` -> `cpp`, `golang` -> `go`, ... Unknown labels
-/// come back lowercased as they are. `jsonc` and `json5` are kept apart from
-/// `json` on purpose: they allow comments, so a strict JSON check would flag
-/// valid blocks.
-pub fn normalize_language(info: &str) -> Option<String> {
-    let info = info.trim();
-    let info = info.strip_prefix('{').unwrap_or(info).trim_start();
-    let word = info.split(|c: char| c.is_whitespace() || matches!(c, ',' | '{' | '}')).next().unwrap_or("");
-    let word = word.trim_start_matches('.').to_lowercase();
-    let word = word.strip_prefix("language-").unwrap_or(&word);
-    if word.is_empty() {
-        return None;
-    }
-    Some(canonical_alias(word).to_owned())
-}
-
-/// The alias table behind [`normalize_language`]; `label` is lowercase.
-fn canonical_alias(label: &str) -> &str {
-    match label {
-        "py" | "py3" | "python3" | "python2" | "ipython" | "ipython3" => "python",
-        "rs" => "rust",
-        "js" | "node" | "nodejs" | "jsx" | "mjs" | "cjs" => "javascript",
-        "ts" | "tsx" | "mts" | "cts" => "typescript",
-        "yml" => "yaml",
-        "sh" | "bash" | "shell" | "zsh" | "ksh" | "console" | "shell-session" | "shellsession" | "terminal" => "shell",
-        "c++" | "cc" | "cxx" | "hpp" | "hxx" | "h++" => "cpp",
-        "h" => "c",
-        "golang" => "go",
-        "cs" | "c#" => "csharp",
-        "kt" | "kts" => "kotlin",
-        "rb" => "ruby",
-        "md" => "markdown",
-        "htm" | "xhtml" => "html",
-        "tex" | "latex" => "latex",
-        "postgres" | "postgresql" | "pgsql" | "plpgsql" | "mysql" | "sqlite" | "plsql" => "sql",
-        "txt" | "plain" | "plaintext" => "text",
-        other => other,
-    }
-}
 
 /// Languages whose syntax [`check_code`] checks: python, rust, json, toml, yaml.
 pub fn is_checked(language: &str) -> bool {
@@ -157,22 +103,11 @@ fn strip_positions(message: &str) -> String {
     out
 }
 
-/// Refuses blocks whose bracket nesting exceeds [`MAX_NESTING`], pointing at
+/// Refuses blocks whose bracket nesting exceeds [`crate::lang::MAX_NESTING`], pointing at
 /// the first bracket too deep. Strings are not skipped: brackets inside them
 /// only make the count larger, which errs on the safe side.
 fn nesting_error(source: &str) -> Option<CodeError> {
-    let mut depth = 0usize;
-    for (i, c) in source.char_indices() {
-        match c {
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            _ => continue,
-        }
-        if depth > MAX_NESTING {
-            return Some(error_at(position_at_byte(source, i), "nesting too deep to check"));
-        }
-    }
-    None
+    first_too_deep(source).map(|at| error_at(position_at_byte(source, at), "nesting too deep to check"))
 }
 
 /// Runs `check` on a fresh thread with a stack sized for `source`.
@@ -211,37 +146,6 @@ mod tests {
 
     pub(super) fn at(line: usize, column: usize, message: &str) -> Option<(usize, usize, String)> {
         Some((line, column, message.to_owned()))
-    }
-
-    #[test]
-    fn normalizes_fence_labels() {
-        let cases = [
-            ("Python", "python"),
-            ("py3", "python"),
-            ("python title=x", "python"),
-            ("{.python}", "python"),
-            ("{python}", "python"),
-            ("{ .python .numberLines }", "python"),
-            ("rust,ignore", "rust"),
-            ("rs", "rust"),
-            ("JS", "javascript"),
-            ("jsx", "javascript"),
-            ("ts", "typescript"),
-            ("yml", "yaml"),
-            ("console", "shell"),
-            ("zsh", "shell"),
-            ("c++", "cpp"),
-            ("cc", "cpp"),
-            ("language-go", "go"),
-            ("jsonc", "jsonc"),
-            ("Haskell", "haskell"),
-        ];
-        for (info, expected) in cases {
-            assert_eq!(normalize_language(info).as_deref(), Some(expected), "{info}");
-        }
-        for empty in ["", "   ", "{}", "{ }"] {
-            assert_eq!(normalize_language(empty), None, "{empty:?}");
-        }
     }
 
     #[test]
@@ -295,7 +199,15 @@ mod tests {
                     assert!(e.line >= 1 && e.column >= 1, "{language} {e:?}");
                 }
             }
-            let _ = detect_language(source);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn checkers_never_panic_on_multibyte_text(source in "[a-z(){}\\[\\]\"'’“”😀é:;=. \n]{0,120}") {
+            for language in ["rust", "python", "json", "toml", "yaml"] {
+                let _ = check_code(language, &source);
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Language detection for unlabeled fences: [`detect_language`] and the
 //! line scorers behind it.
 
-use super::nesting_error;
+use super::first_too_deep;
 
 /// Guesses the language of an unlabeled block; `None` when unsure.
 ///
@@ -491,7 +491,7 @@ fn looks_like_toml(text: &str) -> bool {
     let lines = || text.lines().map(str::trim);
     lines().any(is_toml_header)
         && lines().any(is_toml_pair)
-        && nesting_error(text).is_none()
+        && first_too_deep(text).is_none()
         && toml::from_str::<toml::Table>(text).is_ok()
 }
 
@@ -530,7 +530,7 @@ fn looks_like_yaml(text: &str) -> bool {
             shaped += 1;
         }
     }
-    keys > 0 && shaped >= 2 && shaped * 5 >= content * 4 && nesting_error(text).is_none() && yaml_has_collection(text)
+    keys > 0 && shaped >= 2 && shaped * 5 >= content * 4 && first_too_deep(text).is_none() && yaml_has_collection(text)
 }
 
 /// `key:` or `key: value` with a one-word or quoted key.
@@ -687,10 +687,8 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
 
         #[test]
-        fn never_panics_on_multibyte_text((language, source) in block()) {
+        fn never_panics_on_multibyte_text((_language, source) in block()) {
             let _ = detect_language(&source);
-            // The checked languages also go through their checker.
-            let _ = super::super::check_code(language, &source);
         }
 
         #[test]
