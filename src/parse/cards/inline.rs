@@ -21,9 +21,9 @@ pub struct InlineCard {
     pub reversible: bool,
 }
 
-/// Properties Logseq writes on a block (`card-last-interval:: 4`): review
-/// state, not cards.
-const PROPERTY_KEYS: [&str; 4] = ["card-", "id", "collapsed", "heading"];
+/// Properties Logseq writes on a block (`card-last-interval:: 4`,
+/// `id:: 65a…`): review state, not cards.
+const PROPERTY_KEYS: [&str; 3] = ["id", "collapsed", "heading"];
 
 /// The card on the line at `line` (its range in `text`), if it is one.
 pub fn find(text: &str, line: Range<usize>) -> Option<InlineCard> {
@@ -35,8 +35,8 @@ pub fn find(text: &str, line: Range<usize>) -> Option<InlineCard> {
     let front = trimmed(text, line.start + lead..line.start + at);
     let back = trimmed(text, line.start + at + len..line.start + end);
     let key = &text[front.clone()];
-    let is_property =
-        PROPERTY_KEYS.iter().any(|k| key.starts_with(k)) && key.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
+    let is_property = PROPERTY_KEYS.contains(&key)
+        || (key.starts_with("card-") && key.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'));
     (!front.is_empty() && !back.is_empty() && !is_property).then_some(InlineCard { front, back, reversible })
 }
 
@@ -81,6 +81,8 @@ mod tests {
         assert_eq!(sides("::starts"), None);
         assert_eq!(sides("card-last-interval:: 4"), None);
         assert_eq!(sides("id:: 6512a0e4-1b2c"), None);
+        assert_eq!(sides("idempotent:::same result twice"), Some(("idempotent", "same result twice", true)));
+        assert_eq!(sides("headings::titles"), Some(("headings", "titles", false)));
         assert_eq!(sides("no separator: here"), None);
     }
 }
