@@ -149,7 +149,8 @@ pub fn compile_loaded(
             }
             diagnostics.extend(loaded.utf8_problem.clone());
             let root = load::content_root_of(&file.path, &content_dir);
-            let (found, stats) = validate::validate_bank(file, &bank, &project.config, &root, checks, katex);
+            let vault = project.vault.as_ref();
+            let (found, stats) = validate::validate_bank(file, &bank, &project.config, &root, vault, checks, katex);
             diagnostics.extend(found);
             sort_diagnostics(&mut diagnostics);
             let questions = bank.questions().count();
