@@ -12,6 +12,8 @@
 //! which renders as a wiki link to it. pulldown-cmark reads the syntax
 //! (`ENABLE_WIKILINKS`), only in a vault: elsewhere `[[` stays text.
 
+use std::borrow::Cow;
+
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 
 use super::highlight::escape;
@@ -140,9 +142,9 @@ const SPAN_OPEN: &str = "<span class=\"wikilink";
 
 /// Turns each wiki link span whose note `page` knows into a link to that
 /// page (`<a class="wikilink" href="…">`); the others stay text.
-pub fn link_wikilinks(html: &str, page: impl Fn(&str) -> Option<String>) -> String {
+pub fn link_wikilinks(html: &str, page: impl Fn(&str) -> Option<String>) -> Cow<'_, str> {
     if !html.contains(SPAN_OPEN) {
-        return html.to_string();
+        return Cow::Borrowed(html);
     }
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
@@ -163,7 +165,7 @@ pub fn link_wikilinks(html: &str, page: impl Fn(&str) -> Option<String>) -> Stri
         rest = &rest[tag_end + close + "</span>".len()..];
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// The value of `name="…"` in a start tag written by this module.

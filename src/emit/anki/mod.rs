@@ -29,10 +29,12 @@ pub use note_types::{note_type_hashes, CLOZE_ID, MULTIPLE_CHOICE_ID, REVERSIBLE_
 use note_types::{BASIC, CLOZE, MULTIPLE_CHOICE, REVERSIBLE};
 use package::{write_package, NoteSpec, NoteTypeSet, Template};
 
-/// The stylesheet every note type carries after the card CSS.
+/// The stylesheet every note type carries after the card CSS: KaTeX's,
+/// the highlight colours and the theme's callouts.
 pub fn anki_css(input: &EmitInput) -> String {
-    let katex = input.theme.file("static/katex/katex.min.css").map(|b| String::from_utf8_lossy(&b).into_owned());
-    format!("{}\n{}", katex.map(|css| katex_css_for_anki(&css)).unwrap_or_default(), anki_highlight_css())
+    let file = |path| input.theme.file(path).map(|b| String::from_utf8_lossy(&b).into_owned());
+    let katex = file("static/katex/katex.min.css").map(|css| katex_css_for_anki(&css)).unwrap_or_default();
+    format!("{katex}\n{}\n{}", anki_highlight_css(), file("static/callout.css").unwrap_or_default())
 }
 
 /// The decks: the note types and KaTeX fonts are prepared once; each bank

@@ -165,16 +165,17 @@ fn render(tera: &tera::Tera, template: &str, context: &tera::Context, path: &Pat
     super::write(path, html.as_bytes())
 }
 
-/// The print stylesheet, KaTeX's (fonts under `static/katex/fonts/`) and
-/// the light code theme, inlined into every page.
+/// The print stylesheet, KaTeX's (fonts under `static/katex/fonts/`), the
+/// light code theme and the callouts, inlined into every page.
 fn stylesheet(input: &EmitInput) -> String {
     let file =
         |path: &str| input.theme.file(path).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
     let katex = file("static/katex/katex.min.css").replace("url(fonts/", "url(static/katex/fonts/");
     format!(
-        "{}\n{katex}\n{}\n.worksheet .cloze {{ color: transparent; border-bottom: 0.6pt solid #000; }}\n",
+        "{}\n{katex}\n{}\n{}\n.worksheet .cloze {{ color: transparent; border-bottom: 0.6pt solid #000; }}\n",
         file("static/print.css"),
-        print_highlight_css()
+        print_highlight_css(),
+        file("static/callout.css")
     )
 }
 
