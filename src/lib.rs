@@ -117,7 +117,8 @@ pub fn compile(project: &Project, paths: &[PathBuf]) -> Result<Compiled> {
 /// [`compile`] with a cache of check results (formulas KaTeX accepted or
 /// rejected before), so unchanged content is not checked again.
 pub fn compile_cached(project: &Project, paths: &[PathBuf], checks: &RenderCache) -> Result<Compiled> {
-    let loaded = load::load_banks(&project.bank_roots(paths), project.vault.as_ref())?;
+    let output = project.root.join(&project.config.output_dir);
+    let loaded = load::load_banks(&project.bank_roots(paths), project.vault.as_ref(), &output)?;
     Ok(compile_loaded(project, loaded, checks, &KatexMemo::default(), &Progress::hidden(), |_| None))
 }
 

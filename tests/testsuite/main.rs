@@ -16,6 +16,7 @@ mod pipeline_fuzz;
 mod robustness;
 mod seed;
 mod styles;
+mod vault;
 mod wild;
 mod wild_script;
 
