@@ -63,6 +63,7 @@ NOTE_TYPES = {
     "studymark Basic": ["Prompt", "Answer", "Details", "Source"],
     "studymark Multiple choice": ["Prompt", "Choices", "Key", "Explanation", "Source"],
     "studymark Cloze": ["Text", "Extra", "Source"],
+    "studymark Basic (and reversed)": ["Prompt", "Answer", "Details", "Source"],
 }
 # The edits the scenario makes to the copied bank (each must match once).
 Q6_OLD = "an ensemble of models, improving generalization."

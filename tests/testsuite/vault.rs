@@ -57,11 +57,11 @@ fn rich(markdown: &str) -> Rich {
     Rich { markdown: markdown.into(), plain: markdown.into(), ..Rich::default() }
 }
 
-fn question(id: &str, kind: Kind, prompt: &str, answer: &str, details: &str) -> Question {
+fn question(number: u32, id: &str, kind: Kind, prompt: &str, answer: &str, details: &str) -> Question {
     Question {
         id: id.into(),
         explicit_id: false,
-        number: 1,
+        number,
         slug: id.into(),
         prompt: rich(prompt),
         context: Rich::default(),
@@ -94,15 +94,16 @@ fn bank(root: &Path, path: &str, id: &str, questions: Vec<Question>) -> Bank {
 
 /// The cards of the vault's notes, as the note-tool parser reads them.
 pub fn vault_banks(root: &Path) -> Vec<Bank> {
-    let osmosis = question("osmosis", Kind::Reversible, "Osmosis", "Water crossing a semi-permeable membrane", "");
+    let osmosis = question(1, "osmosis", Kind::Reversible, "Osmosis", "Water crossing a semi-permeable membrane", "");
     let power = question(
+        2,
         "power",
         Kind::Open,
         "What powers the cell?",
         "The ![[mitochondrion.svg|120]] makes ATP; see [[Genes]] and [[Proteins|proteins]].",
         "> [!warning] Mind the membrane\n> It lets water through, not salt.\n\n<!--ID: 1566052191670-->",
     );
-    let mut dna = question("dna", Kind::Cloze, "{{c1::DNA}} carries the genetic code.", "", "");
+    let mut dna = question(1, "dna", Kind::Cloze, "{{c1::DNA}} carries the genetic code.", "", "");
     dna.deck = None;
     vec![
         bank(root, "Biology/Cells.md", "biology-cells", vec![osmosis, power]),
