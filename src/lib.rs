@@ -118,7 +118,7 @@ pub fn compile(project: &Project, paths: &[PathBuf]) -> Result<Compiled> {
 /// rejected before), so unchanged content is not checked again.
 pub fn compile_cached(project: &Project, paths: &[PathBuf], checks: &RenderCache) -> Result<Compiled> {
     let output = project.root.join(&project.config.output_dir);
-    let loaded = load::load_banks(&project.bank_roots(paths), project.vault.as_ref(), &output)?;
+    let loaded = load::load_banks(&project.bank_roots(paths), project.vault.as_ref(), Some(&output))?;
     Ok(compile_loaded(project, loaded, checks, &KatexMemo::default(), &Progress::hidden(), |_| None))
 }
 

@@ -57,11 +57,11 @@ impl Project {
 pub fn discover_banks(
     paths: &[PathBuf],
     vault: Option<&Vault>,
-    output: &Path,
+    output: Option<&Path>,
 ) -> Result<(Vec<PathBuf>, Vec<Diagnostic>)> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
-    let not_notes = NotNotes { vault, output: std::fs::canonicalize(output).ok() };
+    let not_notes = NotNotes { vault, output: output.and_then(|o| std::fs::canonicalize(o).ok()) };
     for path in paths {
         if path.is_file() {
             files.push(path.clone());
@@ -79,7 +79,7 @@ pub fn discover_banks(
 /// Folders under the content folder that hold no notes.
 struct NotNotes<'a> {
     vault: Option<&'a Vault>,
-    /// Canonical; `None` before the first build.
+    /// Canonical; `None` before the first build (or when there is none).
     output: Option<PathBuf>,
 }
 
@@ -154,7 +154,7 @@ pub struct Loaded {
 
 /// Reads the banks under `roots` in parallel, in path order (see
 /// [`discover_banks`] for what is skipped).
-pub fn load_banks(roots: &[PathBuf], vault: Option<&Vault>, output: &Path) -> Result<Loaded> {
+pub fn load_banks(roots: &[PathBuf], vault: Option<&Vault>, output: Option<&Path>) -> Result<Loaded> {
     use rayon::prelude::*;
     let (paths, skipped) = discover_banks(roots, vault, output)?;
     let banks = paths.par_iter().map(|path| read_bank(path)).collect::<Result<_>>()?;
