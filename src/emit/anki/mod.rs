@@ -25,7 +25,7 @@ use crate::lock::Lock;
 use crate::model::{Bank, Kind, Question, Topic};
 use crate::render::highlight::{anki_highlight_css, escape};
 use crate::render::{RenderedBank, RenderedQuestion};
-pub use note_types::{note_type_hashes, CLOZE_ID, MULTIPLE_CHOICE_ID, REVERSIBLE_ID};
+pub use note_types::{note_type_hashes, CLOZE_ID, MULTIPLE_CHOICE_ID};
 use note_types::{BASIC, CLOZE, MULTIPLE_CHOICE, REVERSIBLE};
 use package::{write_package, NoteSpec, NoteTypeSet, Template};
 
