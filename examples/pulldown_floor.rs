@@ -45,7 +45,7 @@ fn main() {
     };
 
     let started = Instant::now();
-    let banks = studymark::load::load_banks(std::slice::from_ref(&dir), None)
+    let banks = studymark::load::load_banks(std::slice::from_ref(&dir), None, None)
         .map(|loaded| loaded.banks)
         .unwrap_or_else(|err| {
             eprintln!("error: {err:#}");

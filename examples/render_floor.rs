@@ -95,7 +95,7 @@ fn main() {
         std::process::exit(2);
     };
     let dir = PathBuf::from(dir);
-    let banks = studymark::load::load_banks(std::slice::from_ref(&dir), None)
+    let banks = studymark::load::load_banks(std::slice::from_ref(&dir), None, None)
         .map(|loaded| loaded.banks)
         .unwrap_or_else(|err| {
             eprintln!("error: {err:#}");

@@ -135,7 +135,8 @@ pub fn compile(project: &Project, paths: &[PathBuf]) -> Result<Compiled> {
 /// [`compile`] with a cache of check results (formulas KaTeX accepted or
 /// rejected before), so unchanged content is not checked again.
 pub fn compile_cached(project: &Project, paths: &[PathBuf], checks: &DiskCache) -> Result<Compiled> {
-    let loaded = load::load_banks(&project.bank_roots(paths), project.vault.as_ref())?;
+    let output = project.root.join(&project.config.output_dir);
+    let loaded = load::load_banks(&project.bank_roots(paths), project.vault.as_ref(), Some(&output))?;
     Ok(compile_loaded(project, loaded, checks, &KatexMemo::default(), &Progress::hidden(), |_| None))
 }
 
@@ -167,7 +168,8 @@ pub fn compile_loaded(
             }
             diagnostics.extend(loaded.utf8_problem.clone());
             let root = load::content_root_of(&file.path, &content_dir);
-            let (found, stats) = validate::validate_bank(file, &bank, &project.config, &root, checks, katex);
+            let vault = project.vault.as_ref();
+            let (found, stats) = validate::validate_bank(file, &bank, &project.config, &root, vault, checks, katex);
             diagnostics.extend(found);
             sort_diagnostics(&mut diagnostics);
             let questions = bank.questions().count();

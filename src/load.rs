@@ -55,15 +55,22 @@ impl Project {
 /// of it (`notes.md -> /etc/passwd`) or nowhere is skipped with a
 /// `skipped-link` warning: a bank cloned from somewhere else must not
 /// publish files from elsewhere on the disk. In a vault, the folders it
-/// names as not notes (templates, Logseq's own) are skipped too.
-pub fn discover_banks(paths: &[PathBuf], vault: Option<&Vault>) -> Result<(Vec<PathBuf>, Vec<Diagnostic>)> {
+/// names as not notes (templates, Logseq's own) are skipped too, and so is
+/// the output folder, wherever it is (a vault used whole as the content
+/// folder holds it).
+pub fn discover_banks(
+    paths: &[PathBuf],
+    vault: Option<&Vault>,
+    output: Option<&Path>,
+) -> Result<(Vec<PathBuf>, Vec<Diagnostic>)> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
+    let not_notes = NotNotes { vault, output: output.and_then(|o| std::fs::canonicalize(o).ok()) };
     for path in paths {
         if path.is_file() {
             files.push(path.clone());
         } else if path.is_dir() {
-            discover_in(path, vault, &mut files, &mut skipped)?;
+            discover_in(path, &not_notes, &mut files, &mut skipped)?;
         } else {
             bail!("{}: no such file or folder", path.display());
         }
@@ -73,17 +80,33 @@ pub fn discover_banks(paths: &[PathBuf], vault: Option<&Vault>) -> Result<(Vec<P
     Ok((files, skipped))
 }
 
+/// Folders under the content folder that hold no notes.
+struct NotNotes<'a> {
+    vault: Option<&'a Vault>,
+    /// Canonical; `None` before the first build (or when there is none).
+    output: Option<PathBuf>,
+}
+
+impl NotNotes<'_> {
+    fn skips(&self, entry: &walkdir::DirEntry) -> bool {
+        let is_output = || {
+            let output = self.output.as_deref();
+            entry.file_type().is_dir()
+                && output.is_some_and(|o| std::fs::canonicalize(entry.path()).is_ok_and(|p| p == o))
+        };
+        is_hidden(entry.file_name()) || self.vault.is_some_and(|v| v.skips(entry.path())) || is_output()
+    }
+}
+
 fn discover_in(
     folder: &Path,
-    vault: Option<&Vault>,
+    not_notes: &NotNotes,
     files: &mut Vec<PathBuf>,
     skipped: &mut Vec<Diagnostic>,
 ) -> Result<()> {
     let root = std::fs::canonicalize(folder).with_context(|| format!("cannot read {}", folder.display()))?;
     let walker = walkdir::WalkDir::new(folder).sort_by_file_name().into_iter();
-    let read = |e: &walkdir::DirEntry| {
-        e.depth() == 0 || !(is_hidden(e.file_name()) || vault.is_some_and(|v| v.skips(e.path())))
-    };
+    let read = |e: &walkdir::DirEntry| e.depth() == 0 || !not_notes.skips(e);
     for entry in walker.filter_entry(read) {
         let entry = entry.with_context(|| format!("cannot list {}", folder.display()))?;
         if entry.path_is_symlink() {
@@ -133,10 +156,11 @@ pub struct Loaded {
     pub skipped: Vec<Diagnostic>,
 }
 
-/// Reads the banks under `roots` in parallel, in path order.
-pub fn load_banks(roots: &[PathBuf], vault: Option<&Vault>) -> Result<Loaded> {
+/// Reads the banks under `roots` in parallel, in path order (see
+/// [`discover_banks`] for what is skipped).
+pub fn load_banks(roots: &[PathBuf], vault: Option<&Vault>, output: Option<&Path>) -> Result<Loaded> {
     use rayon::prelude::*;
-    let (paths, skipped) = discover_banks(roots, vault)?;
+    let (paths, skipped) = discover_banks(roots, vault, output)?;
     let banks = paths.par_iter().map(|path| read_bank(path)).collect::<Result<_>>()?;
     Ok(Loaded { banks, skipped })
 }

@@ -8,9 +8,14 @@
 //! (`.obsidian/templates.json`, or the Templater plugin's). In a vault,
 //! discovery skips the templates folder and Logseq's `logseq/` folder
 //! (backups, version files), and a note is read for its cards only: prose
-//! around them is not a question ([`crate::parse`]).
+//! around them is not a question ([`crate::parse`]). [`VaultNote`] finds
+//! the files a note's `![[embeds]]` name.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use crate::render::media::{locate, Located};
 
 /// Which note tool's folder the content is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,6 +130,82 @@ fn obsidian_to_anki_settings(settings: &Path) -> ObsidianToAnkiSettings {
 
 fn json_file(path: &Path) -> Option<serde_json::Value> {
     serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+}
+
+/// Extensions Obsidian shows as images when embedded (`![[x.png]]`).
+const IMAGE_EXTENSIONS: [&str; 8] = ["avif", "bmp", "gif", "jpeg", "jpg", "png", "svg", "webp"];
+
+/// True when `![[target]]` embeds an image (rather than a note or a PDF).
+pub fn is_image(target: &str) -> bool {
+    Path::new(target).extension().is_some_and(|e| IMAGE_EXTENSIONS.iter().any(|i| e.eq_ignore_ascii_case(i)))
+}
+
+/// One note of a vault: finds the files its `![[embeds]]` name, as
+/// Obsidian does: in the attachment folder, beside the note, at that path
+/// from the vault root, then anywhere in the vault by name. A file must
+/// stay inside the vault, also through symbolic links ([`locate`]).
+pub struct VaultNote<'a> {
+    vault: &'a Vault,
+    note: PathBuf,
+    /// Lower-case file name → the vault's files of that name, in path
+    /// order; listed the first time a name is not found in the folders.
+    by_name: OnceLock<BTreeMap<String, Vec<PathBuf>>>,
+}
+
+impl Vault {
+    /// `note` is the Markdown file whose embeds are looked up.
+    pub fn note(&self, note: &Path) -> VaultNote<'_> {
+        let note = std::fs::canonicalize(note).unwrap_or_else(|_| note.to_path_buf());
+        VaultNote { vault: self, note, by_name: OnceLock::new() }
+    }
+}
+
+impl VaultNote<'_> {
+    /// Where `name` (`img.png`, `sub/img.png`) leads: the first place it is
+    /// found, else why the first place that named it was refused.
+    pub fn locate(&self, name: &str) -> Located {
+        let root = &self.vault.root;
+        let mut dirs = self.vault.attachment_dirs(&self.note);
+        dirs.push(root.clone());
+        let mut refused = None;
+        for dir in &dirs {
+            match locate(root, dir, name) {
+                Located::Found(file) if file.is_file() => return Located::Found(file),
+                Located::Found(_) | Located::Missing => {}
+                other => refused = refused.or(Some(other)),
+            }
+        }
+        let wanted: Vec<String> = name.split('/').filter(|c| !c.is_empty()).map(str::to_lowercase).collect();
+        let Some(file_name) = wanted.last() else { return Located::Missing };
+        let candidates = self.by_name().get(file_name).into_iter().flatten();
+        let found = candidates.filter(|path| ends_with(path, &wanted)).find_map(|path| {
+            let relative = path.strip_prefix(root).ok()?.to_string_lossy().into_owned();
+            match locate(root, root, &relative) {
+                Located::Found(file) if file.is_file() => Some(Located::Found(file)),
+                _ => None,
+            }
+        });
+        found.or(refused).unwrap_or(Located::Missing)
+    }
+
+    fn by_name(&self) -> &BTreeMap<String, Vec<PathBuf>> {
+        self.by_name.get_or_init(|| {
+            let mut by_name: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+            let walker = walkdir::WalkDir::new(&self.vault.root).sort_by_file_name().into_iter();
+            let visible = |e: &walkdir::DirEntry| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.');
+            for entry in walker.filter_entry(visible).flatten().filter(|e| e.file_type().is_file()) {
+                let name = entry.file_name().to_string_lossy().to_lowercase();
+                by_name.entry(name).or_default().push(entry.into_path());
+            }
+            by_name
+        })
+    }
+}
+
+/// True when `path` ends with the lower-case components `wanted`.
+fn ends_with(path: &Path, wanted: &[String]) -> bool {
+    let components: Vec<String> = path.components().map(|c| c.as_os_str().to_string_lossy().to_lowercase()).collect();
+    components.ends_with(wanted)
 }
 
 /// A top-level string value of a small JSON settings file.

@@ -22,7 +22,7 @@ use crate::katex::KatexMemo;
 use crate::load::Project;
 use crate::lock::Lock;
 use crate::progress::Progress;
-use crate::render::{render_bank, MathOutput};
+use crate::render::{render_bank, Folders, MathOutput};
 use crate::write::carry_over;
 
 /// Everything emitting needs, gathered so [`EmitJob::emit`] can run in the
@@ -163,7 +163,8 @@ impl EmitJob<'_> {
         let config = &self.project.config;
         let cache = DiskCache::open(&render_cache_path(self.out, &bank.id));
         let content_dir = self.project.content_dir();
-        let render = |math| render_bank(bank, config, &content_dir, &cache, self.katex, math);
+        let folders = Folders { content_dir: &content_dir, vault: self.project.vault.as_ref() };
+        let render = |math| render_bank(bank, config, &folders, &cache, self.katex, math);
         let mathjax = self.outputs.anki && config.anki.math == MathEngine::Mathjax;
         let html = BankHtml { katex: render(MathOutput::Katex), mathjax: mathjax.then(|| render(MathOutput::Mathjax)) };
         let mut files = Vec::new();

@@ -92,7 +92,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
     let out = options.out.clone().unwrap_or_else(|| project.root.join(&project.config.output_dir));
     let outputs = Outputs::selected(options);
     let _lock = OutputLock::acquire(&out)?;
-    let loaded = load_banks(&project.bank_roots(&options.paths), project.vault.as_ref())?;
+    let loaded = load_banks(&project.bank_roots(&options.paths), project.vault.as_ref(), Some(&out))?;
     let lock_path = project.root.join(LOCK_FILE);
     recover_lock(&out, &lock_path)?;
     let lock_bytes = std::fs::read(&lock_path).unwrap_or_default();

@@ -105,3 +105,64 @@ pub(crate) fn load_templates(theme: &Theme, folder: &str, names: &[&str]) -> any
     tera.add_raw_templates(sources).with_context(|| format!("invalid {folder} template"))?;
     Ok(tera)
 }
+
+/// Banks built by hand for emitter tests: the parser is not needed to
+/// produce every kind of question the model has.
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::path::PathBuf;
+
+    use crate::model::{Bank, Kind, Question, Rich, Style, Topic};
+    use crate::render::{RenderedBank, RenderedQuestion};
+
+    fn rich(markdown: &str) -> Rich {
+        Rich { markdown: markdown.into(), plain: markdown.into(), ..Rich::default() }
+    }
+
+    /// A question whose fragments render to `<p>{text}</p>`.
+    pub fn question(id: &str, kind: Kind, prompt: &str, answer: &str) -> (Question, RenderedQuestion) {
+        let question = Question {
+            id: id.into(),
+            explicit_id: false,
+            number: 1,
+            slug: id.into(),
+            prompt: rich(prompt),
+            context: Rich::default(),
+            kind,
+            answer: rich(answer),
+            details: Rich::default(),
+            tags: Vec::new(),
+            deck: None,
+            difficulty: None,
+            inferred: false,
+            span: crate::source::Span::default(),
+        };
+        let html = RenderedQuestion {
+            prompt: format!("<p>{prompt}</p>"),
+            context: String::new(),
+            choices: Vec::new(),
+            answer: format!("<p>{answer}</p>"),
+            details: String::new(),
+        };
+        (question, html)
+    }
+
+    /// A bank `cells` of `questions`, in one topic with a heading.
+    pub fn bank(questions: Vec<(Question, RenderedQuestion)>) -> (Bank, RenderedBank) {
+        let (questions, html): (Vec<Question>, Vec<RenderedQuestion>) = questions.into_iter().unzip();
+        let topic = Topic { title: "Cells".into(), slug: "cells".into(), line: Some(1), questions };
+        let bank = Bank {
+            id: "cells".into(),
+            title: "Cells".into(),
+            source_path: PathBuf::from("cells.md"),
+            deck_name: "Biology".into(),
+            tags: Vec::new(),
+            default_language: None,
+            style: Style::Marker,
+            reading: String::new(),
+            intro: Rich::default(),
+            topics: vec![topic],
+        };
+        (bank, RenderedBank { intro: String::new(), questions: html, media: Vec::new() })
+    }
+}

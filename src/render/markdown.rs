@@ -4,19 +4,25 @@
 //! and code block with a placeholder while rendering it (KaTeX, syntect,
 //! through the cache); cap the nesting at [`MAX_NESTING`] elements
 //! ([`NestingCap`]: deeper tags are dropped, deeper raw HTML becomes text);
-//! render the events to HTML; sanitize that HTML with ammonia (raw HTML in
-//! notes cannot inject script, `javascript:` links are dropped); point
+//! turn callouts into boxes ([`super::callout`]) and, in a vault, wiki
+//! links and embeds into text and images ([`super::wiki`]); render the
+//! events to HTML; sanitize that HTML with ammonia (raw HTML in
+//! notes cannot inject script, `javascript:` links are dropped, comments
+//! such as `<!--SR:…-->` scheduling data are removed); point
 //! every image, Markdown or raw `<img>`, at its content-hashed copy or
 //! remove its source ([`super::media`]); mark cloze
 //! deletions; put the trusted math and code HTML back in place of the
 //! placeholders.
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
+use super::callout::Callouts;
 use super::highlight::{escape, highlight_code, HIGHLIGHTER};
 use super::math::render_math;
+use super::wiki::WikiLinks;
 use super::{MathOutput, RenderContext};
 use crate::katex::KATEX_VERSION;
 use crate::lang::normalize_language;
@@ -39,10 +45,11 @@ pub fn options() -> Options {
 /// in order: they carry the language resolved at parse time.
 pub fn render_markdown(markdown: &str, code: &[CodeBlock], ctx: &RenderContext) -> String {
     let mut trusted: Vec<String> = Vec::new();
-    let mut events: Vec<Event> = Vec::new();
+    let mut events: Vec<(Event, Range<usize>)> = Vec::new();
     let mut open_code: Option<(String, String)> = None;
     let mut code_index = 0;
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+    let options = if ctx.vault_note.is_some() { options() | Options::ENABLE_WIKILINKS } else { options() };
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
         if let Some((_, source)) = open_code.as_mut() {
             match event {
                 Event::Text(text) => source.push_str(&text),
@@ -52,17 +59,17 @@ pub fn render_markdown(markdown: &str, code: &[CodeBlock], ctx: &RenderContext) 
                         code.get(code_index).filter(|c| c.source == source).and_then(|c| c.language.clone())
                     });
                     code_index += 1;
-                    events.push(placeholder(&mut trusted, render_code(&source, language.as_deref(), ctx)));
+                    events.push((placeholder(&mut trusted, render_code(&source, language.as_deref(), ctx)), range));
                 }
                 _ => {}
             }
             continue;
         }
         match event {
-            Event::InlineMath(tex) => events.push(placeholder(&mut trusted, cached_math(&tex, false, ctx))),
+            Event::InlineMath(tex) => events.push((placeholder(&mut trusted, cached_math(&tex, false, ctx)), range)),
             Event::DisplayMath(tex) => {
-                let display = display_stands_alone(markdown, range);
-                events.push(placeholder(&mut trusted, cached_math(&tex, display, ctx)))
+                let display = display_stands_alone(markdown, range.clone());
+                events.push((placeholder(&mut trusted, cached_math(&tex, display, ctx)), range))
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let label = match kind {
@@ -71,11 +78,12 @@ pub fn render_markdown(markdown: &str, code: &[CodeBlock], ctx: &RenderContext) 
                 };
                 open_code = Some((label, String::new()));
             }
-            other => events.push(other),
+            other => events.push((other, range)),
         }
     }
     let mut events = cap_nesting(events);
     drop_empty_items(&mut events);
+    let events = note_conventions(events, markdown, &mut trusted, ctx);
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     let clean = sanitizer().clean(&html).to_string();
@@ -161,22 +169,46 @@ impl NestingCap {
     }
 }
 
+/// A fragment's events with their source ranges.
+type Ranged<'e> = Vec<(Event<'e>, Range<usize>)>;
+
 /// Applies [`NestingCap`] to a fragment's events.
-fn cap_nesting(events: Vec<Event>) -> Vec<Event> {
+fn cap_nesting(events: Ranged) -> Ranged {
     let mut cap = NestingCap::default();
     let mut kept = Vec::with_capacity(events.len());
-    for event in events {
+    for (event, range) in events {
         match cap.admit(&event) {
-            Nesting::Keep => kept.push(event),
+            Nesting::Keep => kept.push((event, range)),
             Nesting::Drop => {}
-            Nesting::Break => kept.push(Event::HardBreak),
+            Nesting::Break => kept.push((Event::HardBreak, range)),
             Nesting::Escape => match event {
-                Event::Html(html) | Event::InlineHtml(html) => kept.push(Event::Text(html)),
-                other => kept.push(other),
+                Event::Html(html) | Event::InlineHtml(html) => kept.push((Event::Text(html), range)),
+                other => kept.push((other, range)),
             },
         }
     }
     kept
+}
+
+/// Callouts everywhere; wiki links and embeds in a vault. After the
+/// nesting cap: a callout takes the place of its quote, one level deep.
+fn note_conventions<'e>(
+    events: Ranged<'e>,
+    markdown: &str,
+    trusted: &mut Vec<String>,
+    ctx: &RenderContext,
+) -> Vec<Event<'e>> {
+    let mut callouts = Callouts::default();
+    let mut wiki = ctx.vault_note.map(WikiLinks::new);
+    let mut out = Vec::with_capacity(events.len());
+    for (event, range) in events {
+        let Some(event) = callouts.step(event, &range, markdown, trusted, ctx) else { continue };
+        match wiki.as_mut() {
+            Some(wiki) => wiki.step(event, &mut out, trusted, ctx),
+            None => out.push(event),
+        }
+    }
+    out
 }
 
 /// Byte offset in `markdown` of the first event [`NestingCap`] does not
@@ -224,13 +256,13 @@ fn raw_tag_depth(html: &str) -> (usize, isize) {
 
 /// Empty list items (`- ` lines left by PDF conversion) would show as bare
 /// bullets.
-fn drop_empty_items(events: &mut Vec<Event>) {
-    let mut kept = Vec::with_capacity(events.len());
-    for event in events.drain(..) {
-        if matches!(event, Event::End(TagEnd::Item)) && matches!(kept.last(), Some(Event::Start(Tag::Item))) {
+fn drop_empty_items(events: &mut Ranged) {
+    let mut kept: Ranged = Vec::with_capacity(events.len());
+    for (event, range) in events.drain(..) {
+        if matches!(event, Event::End(TagEnd::Item)) && matches!(kept.last(), Some((Event::Start(Tag::Item), _))) {
             kept.pop();
         } else {
-            kept.push(event);
+            kept.push((event, range));
         }
     }
     *events = kept;
@@ -252,7 +284,8 @@ fn render_code(source: &str, language: Option<&str>, ctx: &RenderContext) -> Str
     ctx.cache.get_or_render(&["code", HIGHLIGHTER, lang, source], || highlight_code(source, language))
 }
 
-fn placeholder<'e>(trusted: &mut Vec<String>, html: String) -> Event<'e> {
+/// A stand-in for trusted HTML, put back after sanitizing ([`restore`]).
+pub(super) fn placeholder<'e>(trusted: &mut Vec<String>, html: String) -> Event<'e> {
     trusted.push(html);
     Event::Text(format!("{PLACEHOLDER_OPEN}{}{PLACEHOLDER_CLOSE}", trusted.len() - 1).into())
 }

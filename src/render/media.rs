@@ -323,13 +323,19 @@ impl MediaResolver {
         if !file.is_file() {
             return ImageSource::Drop;
         }
+        self.publish(file).map_or(ImageSource::Drop, ImageSource::Media)
+    }
+
+    /// Records `file` (found and checked by the caller) for copying and
+    /// returns its URL under `media/`; `None` when it cannot be read.
+    pub fn publish(&self, file: PathBuf) -> Option<String> {
         let mut files = self.files.lock().expect("media lock");
         if let Some(name) = files.get(&file) {
-            return ImageSource::Media(format!("media/{name}"));
+            return Some(format!("media/{name}"));
         }
-        let Some(name) = hashed_name(&file) else { return ImageSource::Drop };
+        let name = hashed_name(&file)?;
         files.insert(file, name.clone());
-        ImageSource::Media(format!("media/{name}"))
+        Some(format!("media/{name}"))
     }
 
     /// Points every `<img src>` of sanitized HTML at its copy under

@@ -7,10 +7,12 @@
 //! the bank's folder and collected as content-hashed media files
 //! ([`media`]).
 
+pub mod callout;
 pub mod highlight;
 pub mod markdown;
 pub mod math;
 pub mod media;
+pub mod wiki;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -21,6 +23,7 @@ use crate::cache::DiskCache;
 use crate::config::Config;
 use crate::katex::KatexMemo;
 use crate::model::{Bank, Kind, Question, Rich};
+use crate::vault::{Vault, VaultNote};
 use markdown::render_markdown;
 use media::MediaResolver;
 
@@ -42,6 +45,9 @@ pub struct RenderContext<'a> {
     pub macros: &'a BTreeMap<String, String>,
     /// The macros as one string, part of every math cache key.
     pub macros_key: String,
+    /// The bank as a note of the vault it is in: only there are `[[…]]`
+    /// and `![[…]]` wiki links and embeds ([`wiki`]).
+    pub vault_note: Option<&'a VaultNote<'a>>,
 }
 
 impl<'a> RenderContext<'a> {
@@ -53,7 +59,7 @@ impl<'a> RenderContext<'a> {
         macros: &'a BTreeMap<String, String>,
     ) -> Self {
         let macros_key = serde_json::to_string(macros).unwrap_or_default();
-        RenderContext { math: MathOutput::Katex, cache, media, katex, bank_dir, macros, macros_key }
+        RenderContext { math: MathOutput::Katex, cache, media, katex, bank_dir, macros, macros_key, vault_note: None }
     }
 
     fn html(&self, rich: &Rich) -> String {
@@ -81,21 +87,30 @@ pub struct RenderedQuestion {
     pub details: String,
 }
 
+/// Where a bank's files are: the content folder, and the vault around it.
+pub struct Folders<'a> {
+    pub content_dir: &'a Path,
+    pub vault: Option<&'a Vault>,
+}
+
 /// Renders one bank, its questions in parallel. Images are resolved
-/// against the bank's folder and must stay inside `content_dir`.
+/// against the bank's folder and must stay inside the content folder;
+/// embeds are found in the vault and must stay inside it.
 pub fn render_bank(
     bank: &Bank,
     config: &Config,
-    content_dir: &Path,
+    folders: &Folders,
     cache: &DiskCache,
     katex: &KatexMemo,
     math: MathOutput,
 ) -> RenderedBank {
     // The folder validation checked the bank's images against.
-    let media = MediaResolver::new(&crate::load::content_root_of(&bank.source_path, content_dir));
+    let media = MediaResolver::new(&crate::load::content_root_of(&bank.source_path, folders.content_dir));
     let bank_dir = bank.source_path.parent().unwrap_or(Path::new(""));
+    let vault_note = folders.vault.map(|vault| vault.note(&bank.source_path));
     let mut ctx = RenderContext::new(cache, &media, katex, bank_dir, &config.math.macros);
     ctx.math = math;
+    ctx.vault_note = vault_note.as_ref();
     let questions: Vec<&Question> = bank.questions().collect();
     let intro = ctx.html(&bank.intro);
     let questions = questions.par_iter().map(|q| render_question(q, &ctx)).collect();

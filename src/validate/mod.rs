@@ -3,10 +3,12 @@
 //!
 //! In order: structure (fences, images, links), code (per-language syntax
 //! check), math (KaTeX), dollars the Markdown parser left as text
-//! (`math-unclosed`), nesting (what rendering would flatten). Question-level problems found while parsing (keys,
+//! (`math-unclosed`), nesting (what rendering would flatten), and in a
+//! vault its embedded images. Question-level problems found while parsing (keys,
 //! empty answers, duplicates, inferred questions) are reported by the parser.
 
 pub mod code;
+pub mod embeds;
 pub mod math;
 pub mod nesting;
 pub mod python;
@@ -24,6 +26,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::katex::KatexMemo;
 use crate::model::{Bank, CodeBlock, LanguageSource, Math};
 use crate::source::SourceFile;
+use crate::vault::Vault;
 
 /// A syntax error found in one code block, positioned inside the block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,12 +66,13 @@ impl CodeStats {
     }
 }
 
-/// Validates one parsed bank.
+/// Validates one parsed bank; `vault` is the vault it is a note of.
 pub fn validate_bank(
     file: &SourceFile,
     bank: &Bank,
     config: &Config,
     content_root: &Path,
+    vault: Option<&Vault>,
     cache: &DiskCache,
     katex: &KatexMemo,
 ) -> (Vec<Diagnostic>, CodeStats) {
@@ -84,6 +88,9 @@ pub fn validate_bank(
     diagnostics.extend(math::check_math(file, &formulas, &config.math.macros, cache, katex));
     diagnostics.extend(unclosed_math::check_unclosed_math(file, &fragments));
     diagnostics.extend(nesting::check_nesting(file, &fragments));
+    if let Some(vault) = vault {
+        diagnostics.extend(embeds::check_embeds(file, &fragments, &vault.note(&file.path)));
+    }
     (diagnostics, stats)
 }
 

@@ -17,6 +17,13 @@ pub fn check_structure(
 ) -> Vec<Diagnostic> {
     let mut diagnostics = check_fences(file, code);
     for link in fragments.iter().flat_map(|r| &r.links) {
+        // `[[Note]]` and `![[image.png]]` name notes and attachments of a
+        // vault, not paths: a parser that reads them as links leaves their
+        // check to `embeds`.
+        let source = file.text.get(link.span.range()).unwrap_or_default();
+        if source.starts_with("[[") || source.starts_with("![[") {
+            continue;
+        }
         if let Some(diagnostic) = check_link(file, &link.url, link.image, link.span, content_root) {
             diagnostics.push(diagnostic);
         }

@@ -316,7 +316,7 @@ fn braces_balance(tex: &str) -> bool {
     depth == 0
 }
 
-fn fragment_start(rich: &Rich) -> usize {
+pub(super) fn fragment_start(rich: &Rich) -> usize {
     rich.spans.first().map_or(0, |span| span.start)
 }
 
@@ -325,7 +325,7 @@ fn fragment_start(rich: &Rich) -> usize {
 /// maps exactly; one cut otherwise (indentation removed, noise stripped)
 /// is searched for the line of the formula between its first and last
 /// piece, taking the same occurrence as in the fragment.
-fn file_offset(file: &SourceFile, rich: &Rich, offset: usize) -> Option<usize> {
+pub(super) fn file_offset(file: &SourceFile, rich: &Rich, offset: usize) -> Option<usize> {
     let joined: usize =
         rich.spans.iter().map(|span| span.end - span.start).sum::<usize>() + 2 * rich.spans.len().saturating_sub(1);
     if joined == rich.markdown.len() {

@@ -15,12 +15,11 @@
 // bank whose study state is stored under `studymark:ID` (default deep-learning).
 
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { assert, check, CHROMIUM, eventually, launchChromium, luminance, report, runToEnd } from './checklib.mjs';
+import { assert, check, CHROMIUM, eventually, launchChromium, luminance, report, runToEnd, serve } from './checklib.mjs';
 
 const PAGE = 'deep-learning.html';
 
@@ -43,65 +42,6 @@ const PROMPTS = [
 const ANSWER_1 = 'Weight initialization is important because it breaks symmetry';
 const MIN_FORMULAS = 9; // the seed has 9 formulas
 const MATH = '\u27e8math\u27e9'; // stands for a rendered formula in compared text
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.htm': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-};
-
-// ---------------------------------------------------------------- server
-
-/** Serves `root` on 127.0.0.1 at a free port; resolves to the server. */
-function serve(root) {
-  const server = http.createServer((req, res) => {
-    let pathname;
-    try {
-      pathname = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    let file = path.join(root, path.normalize(pathname));
-    if (file !== root && !file.startsWith(root + path.sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    try {
-      if (fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-      const body = fs.readFileSync(file);
-      res.writeHead(200, {
-        'Content-Type': TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream',
-        'Content-Length': body.length,
-        'Cache-Control': 'no-store',
-        'X-Content-Type-Options': 'nosniff',
-      });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    } catch {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
-    }
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
 
 // ---------------------------------------------------------------- browser helpers
 

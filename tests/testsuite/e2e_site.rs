@@ -51,3 +51,26 @@ fn site_in_headless_chromium() {
         .current_dir(root());
     crate::run_check_script("tests/e2e/site.mjs", command, TIMEOUT);
 }
+
+/// The site of a vault (`crate::vault_outputs::emit_vault`) in the browser:
+/// `tests/e2e/vault.mjs` studies a reversible card both ways and checks wiki
+/// links, an embedded image and a callout in both themes. Screenshots land
+/// in `output/e2e/site-vault/`.
+#[test]
+fn vault_site_in_headless_chromium() {
+    crate::require_browser_env();
+    let work = tempfile::tempdir().unwrap();
+    let vault = work.path().join("vault");
+    crate::vault_outputs::write_vault(&vault);
+    crate::vault_outputs::emit_vault(&vault, &work.path().join("built"));
+
+    let mut command = Command::new("node");
+    command
+        .arg(root().join("tests/e2e/vault.mjs"))
+        .arg("--site")
+        .arg(work.path().join("built/site"))
+        .arg("--screenshots")
+        .arg(root().join("output/e2e/site-vault"))
+        .current_dir(root());
+    crate::run_check_script("tests/e2e/vault.mjs", command, TIMEOUT);
+}

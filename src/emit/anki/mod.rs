@@ -4,8 +4,9 @@
 //! fonts renamed `_KaTeX_*.woff2` so Anki's media check keeps them, the
 //! highlight CSS with a `.nightMode` variant); stage the fonts once as
 //! media. Then per bank (banks in parallel): turn every question into a
-//! note of the Basic, Multiple choice or Cloze type ([`note_types`]) in the
-//! bank's deck or its topic's subdeck (`Bank::Topic`), with a GUID from the
+//! note of the Basic, Multiple choice, Cloze or Basic (and reversed) type
+//! ([`note_types`]) in the deck the author chose for it, else the bank's
+//! deck or its topic's subdeck (`Bank::Topic`), with a GUID from the
 //! question id and the modification time recorded in `studymark.lock`;
 //! stage its images under content-hashed names; write the package
 //! ([`package`], the only user of genanki-rs).
@@ -25,12 +26,15 @@ use crate::model::{Bank, Kind, Question, Topic};
 use crate::render::highlight::{anki_highlight_css, escape};
 use crate::render::{RenderedBank, RenderedQuestion};
 pub use note_types::{note_type_hashes, CLOZE_ID, MULTIPLE_CHOICE_ID};
+use note_types::{BASIC, CLOZE, MULTIPLE_CHOICE, REVERSIBLE};
 use package::{write_package, NoteSpec, NoteTypeSet, Template};
 
-/// The stylesheet every note type carries after the card CSS.
+/// The stylesheet every note type carries after the card CSS: KaTeX's,
+/// the highlight colours and the theme's callouts.
 pub fn anki_css(input: &EmitInput) -> String {
-    let katex = input.theme.file("static/katex/katex.min.css").map(|b| String::from_utf8_lossy(&b).into_owned());
-    format!("{}\n{}", katex.map(|css| katex_css_for_anki(&css)).unwrap_or_default(), anki_highlight_css())
+    let file = |path| input.theme.file(path).map(|b| String::from_utf8_lossy(&b).into_owned());
+    let katex = file("static/katex/katex.min.css").map(|css| katex_css_for_anki(&css)).unwrap_or_default();
+    format!("{katex}\n{}\n{}", anki_highlight_css(), file("static/callout.css").unwrap_or_default())
 }
 
 /// The decks: the note types and KaTeX fonts are prepared once; each bank
@@ -129,7 +133,8 @@ fn note(
     let source = escape(&format!("{} · {}:{}", bank.title, source_label, question.span.line));
     let (note_type, fields) = match &question.kind {
         Kind::Open | Kind::Reversible => {
-            (0, vec![front, media_names(&html.answer), media_names(&html.details), source])
+            let note_type = if question.kind == Kind::Reversible { REVERSIBLE } else { BASIC };
+            (note_type, vec![front, media_names(&html.answer), media_names(&html.details), source])
         }
         Kind::MultipleChoice { correct, .. } => {
             let choices: String = html
@@ -142,9 +147,9 @@ fn note(
                 })
                 .collect();
             let key = question.kind.key_label();
-            (1, vec![front, format!("<ol class=\"mc-choices\">{choices}</ol>"), key, back, source])
+            (MULTIPLE_CHOICE, vec![front, format!("<ol class=\"mc-choices\">{choices}</ol>"), key, back, source])
         }
-        Kind::Cloze => (2, vec![front, back, source]),
+        Kind::Cloze => (CLOZE, vec![front, back, source]),
     };
     let deck = match (&question.deck, topic.line) {
         (Some(deck), _) => deck.clone(),
@@ -237,15 +242,4 @@ fn stage_images(html: &RenderedBank, dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn katex_fonts_point_at_underscore_media() {
-        let css = "@font-face{font-family:KaTeX_AMS;src:url(fonts/KaTeX_AMS-Regular.woff2) format(\"woff2\"),url(fonts/KaTeX_AMS-Regular.woff) format(\"woff\"),url(fonts/KaTeX_AMS-Regular.ttf) format(\"truetype\")}.katex{x:y}";
-        assert_eq!(
-            katex_css_for_anki(css),
-            "@font-face{font-family:KaTeX_AMS;src:url(_KaTeX_AMS-Regular.woff2) format(\"woff2\")}.katex{x:y}"
-        );
-    }
-}
+mod tests;

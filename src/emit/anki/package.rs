@@ -1,10 +1,11 @@
 //! Writing `.apkg` files. genanki-rs writes, once per build, a template
-//! collection ([`Template`]): the schema, the three note types, a deck and
-//! one note (with its card) of each type. Each bank's package starts as a
+//! collection ([`Template`]): the schema, the note types, a deck and
+//! one note (with its cards) of each type. Each bank's package starts as a
 //! copy of it, and we fill it in with SQL ([`write_package`]):
 //! - each note is a copy of its type's template note with its own GUID,
 //!   fields, tags and modification time (from `studymark.lock`), and one
-//!   card per card genanki-rs would make (cloze: one per deletion number);
+//!   card per card genanki-rs would make (cloze: one per deletion number;
+//!   reversible: both directions);
 //!   genanki-rs 0.4 compiles several regexes for every note and deck it
 //!   writes, which made it most of a build's time outside KaTeX;
 //! - each deck is a copy of the template deck with its own id and name;
@@ -28,6 +29,8 @@ use genanki_rs::{Deck, Model, Note, Package};
 use rusqlite::{params, Connection, Transaction};
 use sha2::{Digest, Sha256};
 
+use super::note_types::{CLOZE, REVERSIBLE};
+
 /// genanki-rs derives note and card ids from this; any fixed value keeps
 /// them stable (Anki matches notes by GUID).
 const PACKAGE_TIMESTAMP: f64 = 1_700_000_000.0;
@@ -42,9 +45,9 @@ const TEMPLATE_GUID: &str = "studymark template ";
 pub struct NoteTypeSet {
     /// As genanki-rs gets them: with the card CSS only; their stylesheet
     /// (with KaTeX's, tens of kilobytes) is set when filling in.
-    pub models: [Model; 3],
+    pub models: [Model; 4],
     /// Each type's number of fields.
-    pub field_counts: [usize; 3],
+    pub field_counts: [usize; 4],
     pub css: String,
     /// (note type id, modification time).
     pub mods: Vec<(i64, i64)>,
@@ -52,7 +55,7 @@ pub struct NoteTypeSet {
 
 pub struct NoteSpec {
     pub guid: String,
-    /// Index into [`NoteTypeSet::models`]; the last one is the cloze type.
+    /// Index into [`NoteTypeSet::models`] (`note_types::BASIC`, …).
     pub note_type: usize,
     pub fields: Vec<String>,
     pub tags: Vec<String>,
@@ -91,9 +94,6 @@ impl Template {
         Ok(Template { collection })
     }
 }
-
-/// The index of the cloze note type in [`NoteTypeSet::models`].
-const CLOZE: usize = 2;
 
 /// Writes `notes` as one package at `path`, starting from `template`.
 /// `scratch` is a folder for temporary files (inside the output folder).
@@ -165,7 +165,10 @@ fn add_decks(conn: &Connection, names: &BTreeSet<&str>) -> Result<()> {
 const ID_STEP: i64 = 1_000_000;
 
 /// Adds the `n`th note (from 1) as a copy of its type's template note,
-/// with the cards genanki-rs would make for it.
+/// with the cards genanki-rs would make for it. Every card is a copy of the
+/// template note's first card (every type's template note has one of ord
+/// 0) with its own ord: the template cards of one note differ in nothing
+/// else.
 fn add_note(conn: &Connection, note: &NoteSpec, n: i64) -> Result<()> {
     let template = format!("{TEMPLATE_GUID}{}", note.note_type);
     // genanki-rs's tag format: space-separated, with a space around.
@@ -183,7 +186,7 @@ fn add_note(conn: &Connection, note: &NoteSpec, n: i64) -> Result<()> {
             "INSERT INTO cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, flags, data)
              SELECT cards.id + ?1 + ?2, (SELECT id FROM notes WHERE guid = ?3), ?4, ?2, cards.mod, usn, type, queue,
                     due, ivl, factor, reps, lapses, left, odue, odid, flags, data
-             FROM cards WHERE nid = (SELECT id FROM notes WHERE guid = ?5)",
+             FROM cards WHERE nid = (SELECT id FROM notes WHERE guid = ?5) AND ord = 0",
             params![n * ID_STEP, ord, note.guid, deck_id(&note.deck), template],
         )?;
     }
@@ -191,9 +194,15 @@ fn add_note(conn: &Connection, note: &NoteSpec, n: i64) -> Result<()> {
 }
 
 /// The ords of a note's cards: one card for the basic and multiple-choice
-/// types; for the cloze type one per deletion number (`c2` → 1), or one
-/// when there is none, as genanki-rs decides.
+/// types; two for the reversible type (prompt → answer, answer → prompt)
+/// unless the answer is empty (Anki makes no card with an empty front);
+/// for the cloze type one per deletion number (`c2` → 1), or one when
+/// there is none, as genanki-rs decides.
 fn card_ords(note: &NoteSpec) -> Vec<i64> {
+    if note.note_type == REVERSIBLE {
+        let answer = note.fields.get(1).map_or("", |a| a.trim());
+        return if answer.is_empty() { vec![0] } else { vec![0, 1] };
+    }
     if note.note_type != CLOZE {
         return vec![0];
     }
@@ -309,7 +318,7 @@ mod tests {
         let note = |note_type, text: &str| NoteSpec {
             guid: "g".into(),
             note_type,
-            fields: vec![text.into()],
+            fields: text.split('|').map(String::from).collect(),
             tags: Vec::new(),
             deck: "d".into(),
             modified: 0,
@@ -317,6 +326,8 @@ mod tests {
         assert_eq!(card_ords(&note(CLOZE, "{{c2::a}} {{c1::b}} {{c2::c}}")), vec![0, 1]);
         assert_eq!(card_ords(&note(CLOZE, "no deletion")), vec![0]);
         assert_eq!(card_ords(&note(0, "{{c3::ignored on a basic note}}")), vec![0]);
+        assert_eq!(card_ords(&note(REVERSIBLE, "prompt|<p>answer</p>|details|source")), vec![0, 1]);
+        assert_eq!(card_ords(&note(REVERSIBLE, "prompt| |details|source")), vec![0]);
     }
 
     #[test]

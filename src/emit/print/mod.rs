@@ -165,16 +165,17 @@ fn render(tera: &tera::Tera, template: &str, context: &tera::Context, path: &Pat
     super::write(path, html.as_bytes())
 }
 
-/// The print stylesheet, KaTeX's (fonts under `static/katex/fonts/`) and
-/// the light code theme, inlined into every page.
+/// The print stylesheet, KaTeX's (fonts under `static/katex/fonts/`), the
+/// light code theme and the callouts, inlined into every page.
 fn stylesheet(input: &EmitInput) -> String {
     let file =
         |path: &str| input.theme.file(path).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
     let katex = file("static/katex/katex.min.css").replace("url(fonts/", "url(static/katex/fonts/");
     format!(
-        "{}\n{katex}\n{}\n.worksheet .cloze {{ color: transparent; border-bottom: 0.6pt solid #000; }}\n",
+        "{}\n{katex}\n{}\n{}\n.worksheet .cloze {{ color: transparent; border-bottom: 0.6pt solid #000; }}\n",
         file("static/print.css"),
-        print_highlight_css()
+        print_highlight_css(),
+        file("static/callout.css")
     )
 }
 
@@ -300,6 +301,35 @@ fn iso_date(seconds: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A reversible question prints as an open one: its prompt on the
+    /// worksheet, its answer in the key, one card (prompt in front, answer
+    /// behind); its reverse direction is not printed.
+    #[test]
+    fn a_reversible_question_prints_its_front_side_only() {
+        use crate::emit::tests::{bank, question};
+        let reversible = question("osmosis", Kind::Reversible, "Osmosis", "Water crossing a membrane");
+        let open = question("nucleus", Kind::Open, "What holds the DNA?", "The nucleus");
+        let (bank, html) = bank(vec![reversible, open]);
+        let dir = tempfile::tempdir().unwrap();
+        let (config, theme) = (crate::config::Config::default(), crate::theme::Theme::new(None));
+        let banks = [bank];
+        let input = EmitInput { config: &config, root: dir.path(), banks: &banks, theme: &theme };
+        let lock = crate::lock::update_lock(None, &mut [], "", 0).0;
+        let emitter = PrintEmitter::new(&input, &lock, None, &dir.path().join("scratch")).unwrap();
+        let html = BankHtml { katex: html, mathjax: None };
+        emitter.write_bank(&banks[0], &html, dir.path()).unwrap();
+        let page = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+        let count = |page: &str, text: &str| page.matches(text).count();
+        let (worksheet, key, cards) = (page("cells.html"), page("cells-answers.html"), page("cells-cards.html"));
+        assert_eq!((count(&worksheet, "Osmosis"), count(&worksheet, "Water crossing")), (1, 0));
+        assert_eq!(count(&worksheet, "class=\"answer-space\""), 2, "both have room for an answer");
+        assert_eq!((count(&key, "Osmosis"), count(&key, "Water crossing")), (1, 1));
+        assert_eq!((count(&cards, "Osmosis"), count(&cards, "Water crossing")), (1, 1), "one card, one way");
+        let front = &cards[..cards.find("sheet back").expect("a back sheet")];
+        assert!(front.contains("Osmosis") && !front.contains("Water crossing"), "the prompt is the front");
+        assert_eq!(count(&cards, "class=\"card-number\""), 4, "two cards, front and back");
+    }
 
     #[test]
     fn dates() {

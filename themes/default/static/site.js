@@ -352,7 +352,8 @@
   /*
    * SM-2 (SuperMemo 2, P. Wozniak 1987), as studymark implements it.
    *
-   * Per question (keyed by its stable id) we keep
+   * Per card (keyed by its question's stable id; the reverse card of a
+   * reversible question by the id + "~r") we keep
    *   { reps, ease, interval, due, last, reviewed }:
    *   reps      successful reviews in a row (SM-2's n), starts at 0;
    *   ease      the ease factor (SM-2's EF), starts at 2.5, never below 1.3;
@@ -374,7 +375,7 @@
    * before the end of today (local time); it is "learned" when reps >= 1
    * and its last grade was not a failure (q >= 3).
    * State is JSON in localStorage under "studymark:{bank id}":
-   *   { "<question id>": { reps, ease, interval, due, last, reviewed }, ... }
+   *   { "<card key>": { reps, ease, interval, due, last, reviewed }, ... }
    */
   var DAY = 24 * 60 * 60 * 1000;
   var QUALITY = { 1: 1, 2: 3, 3: 4, 4: 5 };
@@ -406,6 +407,18 @@
   }
   function isDue(card, eod) { return !card || !(card.due > eod); }
   function isLearned(card) { return !!card && card.reps >= 1 && card.last >= 3; }
+
+  /** The study cards of some questions, in page order: one per question,
+      and for a reversible one a second that asks with the answer. */
+  function cardsOf(articles) {
+    var cards = [];
+    articles.forEach(function (a) {
+      var id = a.getAttribute("data-id");
+      cards.push({ article: a, key: id, reverse: false });
+      if (a.getAttribute("data-kind") === "reversible") cards.push({ article: a, key: id + "~r", reverse: true });
+    });
+    return cards;
+  }
   function formatInterval(days) {
     if (days < 1) return "now";
     if (days < 31) return days + "d";
@@ -471,15 +484,13 @@
     },
     save: function () { writeJSON(this.key, this.state); },
 
-    articles: function () { return $$("article.question"); },
-
-    /** due / learned / total over the whole bank. */
+    /** due / learned / total over the whole bank's cards. */
     counts: function () {
       var self = this;
       var eod = endOfToday(Date.now());
       var c = { due: 0, learned: 0, total: 0 };
-      this.articles().forEach(function (a) {
-        var card = self.state[a.getAttribute("data-id")];
+      cardsOf($$("article.question")).forEach(function (each) {
+        var card = self.state[each.key];
         c.total += 1;
         if (isDue(card, eod)) c.due += 1;
         if (isLearned(card)) c.learned += 1;
@@ -506,29 +517,27 @@
       }
       var start = $("#study-start");
       if (start) {
-        var visible = filters.visible().length;
+        var visible = cardsOf(filters.visible()).length;
         var filtered = visible < c.total;
         start.textContent = filtered ? "Study " + visible + " of " + c.total : "Study";
       }
     },
 
-    /** Cards for a session: the due ones among the filtered questions
-        (overdue first, by due time), then the new ones in page order.
-        cram: every filtered question, in page order. */
+    /** Cards for a session: the due ones among the filtered questions'
+        cards (overdue first, by due time), then the new ones in page
+        order. cram: every card of the filtered questions, in page order. */
     buildQueue: function (cram) {
       var self = this;
       var eod = endOfToday(Date.now());
-      var visible = filters.visible();
+      var visible = cardsOf(filters.visible());
       if (cram) return visible;
       var due = [], fresh = [];
-      visible.forEach(function (a) {
-        var card = self.state[a.getAttribute("data-id")];
-        if (!card) fresh.push(a);
-        else if (isDue(card, eod)) due.push(a);
+      visible.forEach(function (each) {
+        var card = self.state[each.key];
+        if (!card) fresh.push(each);
+        else if (isDue(card, eod)) due.push(each);
       });
-      due.sort(function (x, y) {
-        return self.state[x.getAttribute("data-id")].due - self.state[y.getAttribute("data-id")].due;
-      });
+      due.sort(function (x, y) { return self.state[x.key].due - self.state[y.key].due; });
       return due.concat(fresh);
     },
 
@@ -563,18 +572,18 @@
       var stage = $("#study-stage");
       stage.textContent = "";
       this.el.classList.remove("flipped");
-      var article = this.queue.shift();
-      this.current = article || null;
-      $("#study-actions").hidden = !article;
-      $("#study-done").hidden = !!article;
-      if (!article) {
+      var next = this.queue.shift();
+      this.current = next || null;
+      $("#study-actions").hidden = !next;
+      $("#study-done").hidden = !!next;
+      if (!next) {
         this.finish();
         return;
       }
-      stage.appendChild(this.buildCard(article));
+      stage.appendChild(this.buildCard(next));
       var left = this.queue.length + 1;
       $("#study-count").textContent = (this.done ? this.done + " reviewed \u00b7 " : "") + left + (left === 1 ? " card left" : " cards left");
-      this.showIntervals(article.getAttribute("data-id"));
+      this.showIntervals(next.key);
     },
 
     finish: function () {
@@ -596,12 +605,17 @@
       setTimeout(function () { if (self.open) self.el.focus({ preventScroll: true }); }, 0);
     },
 
-    /** A study card made of clones of the question's own parts. */
-    buildCard: function (article) {
+    /** A study card made of clones of the question's own parts; the
+        reverse card of a reversible question asks with the answer and
+        shows the prompt behind. */
+    buildCard: function (each) {
+      var article = each.article;
       var card = doc.createElement("article");
       card.className = "study-card";
       card.setAttribute("data-id", article.getAttribute("data-id"));
+      card.setAttribute("data-key", each.key);
       card.setAttribute("data-kind", article.getAttribute("data-kind") || "open");
+      if (each.reverse) card.setAttribute("data-reverse", "true");
 
       var front = doc.createElement("div");
       front.className = "study-front";
@@ -616,7 +630,16 @@
       label.appendChild(link);
       if (title) label.appendChild(doc.createTextNode(" \u00b7 " + title.textContent.trim()));
       front.appendChild(label);
-      [".prompt", ".context", ".choices", ".feedback"].forEach(function (sel) {
+      if (each.reverse) {
+        var hint = doc.createElement("p");
+        hint.className = "study-reverse";
+        hint.textContent = "\u2194 Reverse: what is the prompt?";
+        front.appendChild(hint);
+      }
+      var sides = each.reverse
+        ? [[".answer-body"], [".prompt", ".context", ".details-body"]]
+        : [[".prompt", ".context", ".choices", ".feedback"], [".answer-body", ".details-body"]];
+      sides[0].forEach(function (sel) {
         var part = $(sel, article);
         if (part) front.appendChild(cleanClone(part));
       });
@@ -626,7 +649,7 @@
 
       var back = doc.createElement("div");
       back.className = "study-back";
-      [".answer-body", ".details-body"].forEach(function (sel) {
+      sides[1].forEach(function (sel) {
         var part = $(sel, article);
         if (part) back.appendChild(cleanClone(part));
       });
@@ -658,7 +681,7 @@
 
     grade: function (g) {
       if (!this.current || !QUALITY[g]) return;
-      var id = this.current.getAttribute("data-id");
+      var id = this.current.key;
       this.load();
       this.state[id] = sm2(this.state[id], g, Date.now());
       this.save();
