@@ -204,7 +204,7 @@ fn heading_prompt(text: &str, block: &Block) -> (Range<usize>, Option<u32>, Opti
 
 #[cfg(test)]
 mod tests {
-    use super::super::blocks::parse_document;
+    use super::super::fences::parse_document;
     use super::*;
 
     #[test]

@@ -397,7 +397,7 @@ mod tests {
     #[test]
     fn an_empty_item_in_a_question_list_is_read_without_panicking() {
         let text = "- Why is the sky blue?\n- \n- What is a rainbow?\n- How do clouds form?\n";
-        let blocks = crate::parse::blocks::parse_document(text, 0..text.len());
+        let blocks = crate::parse::fences::parse_document(text, 0..text.len());
         let pieces = tagged_list(text, &blocks[0], true).expect("a question list");
         assert!(pieces.len() >= 3, "{}", pieces.len());
     }

@@ -2,7 +2,8 @@
 //!
 //! In order:
 //! 1. split off the front matter ([`front_matter`]);
-//! 2. cut the body into top-level blocks ([`blocks`]);
+//! 2. cut the body into top-level blocks ([`blocks`], recovering from
+//!    fences that swallow questions: [`fences`]);
 //! 3. take the title (front matter `title`, else the first `#` heading,
 //!    else the file name);
 //! 4. read the blocks with every applicable style (one file per style:
@@ -24,6 +25,7 @@ mod assemble;
 mod bold;
 mod choices;
 mod details;
+mod fences;
 mod heading;
 mod identity;
 mod marker;
@@ -93,7 +95,7 @@ pub struct StyleInput<'a> {
 pub fn parse_bank(file: &SourceFile, default_id: &str, config: &Config) -> (Bank, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let split = front_matter::split_front_matter(file, &mut diagnostics);
-    let mut blocks = blocks::parse_document(&file.text, split.body_start..file.text.len());
+    let mut blocks = fences::parse_document(&file.text, split.body_start..file.text.len());
     open_heading_items(&file.text, &mut blocks);
     let title =
         split.front.title.clone().or_else(|| take_title_heading(&mut blocks)).unwrap_or_else(|| file_stem(file));
