@@ -86,6 +86,23 @@ pub fn strip_numbering(text: &str) -> (Option<u32>, usize) {
     (number, lead + q_len + digits + gap + 1 + spaces)
 }
 
+/// Whether a question's text asks something: it ends with `?`, or opens
+/// with a question or task word ([`starts_like_a_question`]).
+pub fn asks(text: &str) -> bool {
+    text.trim_end().ends_with('?') || starts_like_a_question(text)
+}
+
+/// Starts with a word that opens a question or a task ("Explain the
+/// following headers:", "Describe floats").
+pub fn starts_like_a_question(s: &str) -> bool {
+    const WORDS: [&str; 24] = [
+        "what", "why", "how", "when", "where", "which", "who", "explain", "describe", "discuss", "compare", "name",
+        "list", "give", "tell", "define", "can", "could", "do", "does", "is", "are", "have", "write",
+    ];
+    let first = s.split_whitespace().next().unwrap_or("").trim_matches(|c: char| !c.is_alphabetic());
+    WORDS.contains(&first.to_ascii_lowercase().as_str())
+}
+
 /// Summaries and headings that label an answer rather than ask anything:
 /// `Answer`, `Solution`, `Show answer`, `See answer` (any case, with
 /// trailing `:` or markup around them).
