@@ -39,6 +39,8 @@ pub struct Piece {
     /// An untagged item with items nested under it.
     has_children: bool,
     question_text: bool,
+    /// Code blocks right after the list, when this is its last question.
+    code: Vec<Block>,
 }
 
 impl Piece {
@@ -81,16 +83,19 @@ fn item_line(line: &str) -> Option<(usize, usize)> {
     Some((indent, lead + bullet + after.len() - after.trim_start_matches([' ', '\t']).len()))
 }
 
-/// The items of a list that holds difficulty-tagged questions, read line
-/// by line (the tags sit in nested lists, which [`Block`] does not open).
-/// `None` when no item carries a tag. With `plain`, a list without tags
-/// whose top-level items are mostly questions (three or more, at least
-/// 60% ending with `?` or opening with a question word; or all of them) is a question list too: each top-level item is a
-/// question, the items nested under it are its parts.
-pub fn tagged_list(text: &str, block: &Block, plain: bool) -> Option<Vec<Piece>> {
-    if !matches!(block.kind, BlockKind::List { .. }) || (!plain && !text[block.range.clone()].contains("] ")) {
+/// The items of a list that holds difficulty-tagged questions; `None`
+/// when no item carries a tag.
+pub fn tagged_list(text: &str, block: &Block) -> Option<Vec<Piece>> {
+    if !matches!(block.kind, BlockKind::List { .. }) || !text[block.range.clone()].contains("] ") {
         return None;
     }
+    let pieces = read_pieces(text, block, false);
+    pieces.iter().any(|p| p.tag.is_some()).then_some(pieces)
+}
+
+/// The items of a list read line by line (the tags sit in nested lists,
+/// which [`Block`] does not open). With `plain`, every top-level item asks.
+fn read_pieces(text: &str, block: &Block, plain: bool) -> Vec<Piece> {
     let mut pieces: Vec<Piece> = Vec::new();
     let mut blank = false;
     let mut offset = block.range.start;
@@ -127,6 +132,7 @@ pub fn tagged_list(text: &str, block: &Block, plain: bool) -> Option<Vec<Piece>>
                 bullet: offset + line.len() - line.trim_start().len(),
                 has_children: false,
                 question_text: text[start..end.max(start)].trim_end().ends_with('?'),
+                code: Vec::new(),
             });
             blank = false;
         } else if line.trim().is_empty() {
@@ -142,13 +148,95 @@ pub fn tagged_list(text: &str, block: &Block, plain: bool) -> Option<Vec<Piece>>
         }
         offset += line.len();
     }
-    if pieces.iter().any(|p| p.tag.is_some()) {
-        return Some(pieces);
+    pieces
+}
+
+/// The plain question list (no tags) starting at each block, with the
+/// number of blocks it covers, or `None`; blocks for which `skip` holds
+/// are not looked at. A list, or lists split by code blocks (`* Make this
+/// work:`, the code, `* Create a loop ...`), is a question list when its
+/// top-level items mostly ask something ([`is_question_list`]); each of
+/// them is a question, the items nested under it its parts, and a code
+/// block belongs to the item before it. In a file that holds two such
+/// lists or more (a list of questions per section), the others need less
+/// evidence: a third of their items.
+pub fn plain_lists(text: &str, blocks: &[Block], skip: impl Fn(usize) -> bool) -> Vec<Option<(Vec<Piece>, usize)>> {
+    let mut found: Vec<_> = (0..blocks.len()).map(|i| (!skip(i)).then(|| plain_run(text, blocks, i, false)).flatten()).collect();
+    if found.iter().filter(|f| f.is_some()).count() >= 2 {
+        for (i, list) in found.iter_mut().enumerate() {
+            if list.is_none() && !skip(i) {
+                *list = plain_run(text, blocks, i, true);
+            }
+        }
     }
-    let top: Vec<&Piece> = pieces.iter().filter(|p| p.asks).collect();
-    let questions = top.iter().filter(|p| p.question_text || text::starts_like_a_question(&text[p.text.clone()])).count();
-    let mostly = top.len() >= 3 && questions * 5 >= top.len() * 3;
-    (plain && (mostly || (!top.is_empty() && questions == top.len()))).then_some(pieces)
+    found
+}
+
+/// The question list at `blocks[i]`, read as described at [`plain_lists`].
+fn plain_run(text: &str, blocks: &[Block], i: usize, relaxed: bool) -> Option<(Vec<Piece>, usize)> {
+    let is_list = |b: &Block| matches!(b.kind, BlockKind::List { .. }) && !text::is_table_of_contents(text, b);
+    if !is_list(&blocks[i]) {
+        return None;
+    }
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut next = i;
+    loop {
+        let base = pieces.len();
+        pieces.extend(read_pieces(text, &blocks[next], true).into_iter().map(|mut p| {
+            p.parent = p.parent.map(|x| x + base);
+            p.owner = p.owner.map(|x| x + base);
+            p
+        }));
+        next += 1;
+        let item = pieces.iter().rposition(|p| p.asks);
+        while let (Some(code), Some(item)) = (blocks.get(next).filter(|b| b.kind == BlockKind::Code), item) {
+            let piece = &mut pieces[item];
+            // `Make this work:` and its code: the lead-in asks.
+            piece.question_text |= text[piece.text.clone()].trim_end().ends_with(':');
+            piece.code.push(code.clone());
+            next += 1;
+        }
+        if !(next > i + 1 && blocks[next - 1].kind == BlockKind::Code && blocks.get(next).is_some_and(is_list)) {
+            break;
+        }
+    }
+    is_question_list(text, &pieces, relaxed).then_some((pieces, next - i))
+}
+
+/// Whether the top-level items of a plain list ask enough: three or more
+/// and at least 60% of them ([`item_asks`]), or all of them; `relaxed`, a
+/// third of them.
+fn is_question_list(text: &str, pieces: &[Piece], relaxed: bool) -> bool {
+    let top = pieces.iter().filter(|p| p.asks).count();
+    let questions = pieces.iter().filter(|p| p.asks && item_asks(text, p)).count();
+    let mostly = top >= 3 && questions * 5 >= top * 3;
+    let all = top > 0 && questions == top;
+    mostly || all || (relaxed && questions > 0 && questions * 3 >= top)
+}
+
+/// A list item that asks: it ends with `?` (or with `:` before its code),
+/// or opens with a question or task word; never a term with its
+/// description (`**Motivation** - What drives you? ...`), a glossary or a
+/// checklist rather than a question.
+fn item_asks(text: &str, piece: &Piece) -> bool {
+    let item = &text[piece.text.clone()];
+    !is_term_led(item) && (piece.question_text || text::starts_like_a_question(item))
+}
+
+/// `**Term** - description`, `**Term:** description`, `Term - description`:
+/// a term (bold, or a few plain words that ask nothing, before a dash)
+/// and text after it.
+fn is_term_led(item: &str) -> bool {
+    let described = |after: &str| !after.trim_start_matches(['-', '–', '—', ':']).trim().is_empty();
+    if let Some(marker) = ["**", "__"].into_iter().find(|m| item.starts_with(m)) {
+        let Some(close) = item[2..].find(marker).map(|c| c + 2) else { return false };
+        let term = item[2..close].trim_end();
+        let after = item[close + 2..].trim_start();
+        let separated = term.ends_with(':') || after.starts_with(['-', '–', '—', ':']);
+        return !term.ends_with('?') && separated && described(after);
+    }
+    let Some((term, after)) = [" - ", " – ", " — "].into_iter().find_map(|d| item.split_once(d)) else { return false };
+    term.split_whitespace().count() <= 4 && !term.contains('`') && !text::asks(term) && described(after)
 }
 
 /// Questions for the question items of a tagged list; the other items
@@ -170,6 +258,7 @@ pub fn pieces_to_segments(text: &str, pieces: &[Piece]) -> Vec<Segment> {
             if let Some(extra) = &piece.extra {
                 body.extend(parse_blocks(text, extra.clone()));
             }
+            body.extend(piece.code.iter().cloned());
             let answer_from = Some(body.len());
             segments.push(Segment::Question(Draft {
                 prompt: piece.text.clone(),
@@ -191,10 +280,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn terms_with_descriptions() {
+        assert!(is_term_led("**Motivation** - What drives you?"));
+        assert!(is_term_led("**Empathy:** Do you see the other side?"));
+        assert!(is_term_led("Testing - Was the code tested?"));
+        assert!(!is_term_led("**What is a closure?** - a function and its scope"));
+        assert!(!is_term_led("Explain event delegation - with an example"));
+        assert!(!is_term_led("What is the difference between `a - b` and `a-b`?"));
+        assert!(!is_term_led("**Motivation**"));
+        assert!(!is_term_led("Is `a - b` valid?"));
+    }
+
+    #[test]
     fn an_empty_item_in_a_question_list_is_read_without_panicking() {
         let text = "- Why is the sky blue?\n- \n- What is a rainbow?\n- How do clouds form?\n";
         let blocks = crate::parse::fences::parse_document(text, 0..text.len());
-        let pieces = tagged_list(text, &blocks[0], true).expect("a question list");
+        let pieces = plain_run(text, &blocks, 0, false).expect("a question list").0;
         assert!(pieces.len() >= 3, "{}", pieces.len());
     }
 }

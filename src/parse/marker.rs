@@ -14,7 +14,7 @@
 use std::ops::Range;
 
 use super::blocks::{parse_blocks, Block, BlockKind};
-use super::list::{pieces_to_segments, tagged_list, Piece};
+use super::list::{pieces_to_segments, plain_lists, tagged_list, Piece};
 use super::{flush, heading_starts_topic, is_paragraph, is_spacer, Draft, Segment, StyleInput};
 use crate::diagnostic::{Code, Diagnostic};
 
@@ -66,7 +66,7 @@ pub fn count_starts(text: &str, blocks: &[Block]) -> usize {
         .iter()
         .map(|b| match detect(text, b) {
             Some(_) => 1,
-            None => tagged_list(text, b, false).map_or(0, |drafts| drafts.iter().filter(|d| d.is_question()).count()),
+            None => tagged_list(text, b).map_or(0, |drafts| drafts.iter().filter(|d| d.is_question()).count()),
         })
         .sum()
 }
@@ -76,25 +76,26 @@ pub fn segment(input: &mut StyleInput) -> Vec<Segment> {
     let blocks = &split_marked_lists(text, input.blocks);
     let starts: Vec<Option<Start>> = blocks.iter().map(|b| detect(text, b)).collect();
     let tagged: Vec<Option<Vec<Piece>>> =
-        blocks.iter().zip(&starts).map(|(b, s)| s.is_none().then(|| tagged_list(text, b, false)).flatten()).collect();
+        blocks.iter().zip(&starts).map(|(b, s)| s.is_none().then(|| tagged_list(text, b)).flatten()).collect();
     // Plain question lists only outside any question: an answer may well
     // list questions of its own.
-    let plain: Vec<Option<Vec<Piece>>> =
-        blocks.iter().zip(&tagged).map(|(b, t)| t.is_none().then(|| tagged_list(text, b, true)).flatten()).collect();
+    let plain = plain_lists(text, blocks, |i| tagged[i].is_some());
     let mut segments = Vec::new();
     let mut current: Option<Draft> = None;
     let mut i = 0;
     while i < blocks.len() {
         let block = &blocks[i];
         let plain_here = plain[i].as_ref().filter(|_| current.is_none());
+        let list_here = tagged[i].as_ref().map(|pieces| (pieces, 1)).or(plain_here.map(|(pieces, n)| (pieces, *n)));
         if heading_starts_topic(text, blocks, i, |j| starts[j].is_some() || tagged[j].is_some() || plain[j].is_some()) {
             flush(&mut segments, &mut current);
             segments.push(Segment::topic(block));
-        } else if let Some(pieces) = tagged[i].as_ref().or(plain_here) {
+        } else if let Some((pieces, covered)) = list_here {
             // A question list stands on its own: what follows it is not
             // the answer of its last question.
             flush(&mut segments, &mut current);
             segments.extend(pieces_to_segments(text, pieces));
+            i += covered - 1;
         } else if let Some(start) = &starts[i] {
             flush(&mut segments, &mut current);
             let (draft, consumed) = marked_draft(text, blocks, i, start);

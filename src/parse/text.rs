@@ -93,12 +93,21 @@ pub fn asks(text: &str) -> bool {
 }
 
 /// Starts with a word that opens a question or a task ("Explain the
-/// following headers:", "Describe floats").
+/// following headers:", "Describe floats", "Implement a queue", "Given an
+/// array, ..."). Auxiliaries (`Do`, `Is`, `Can`) are left out: without a
+/// `?` they open instructions and fragments ("Do not use tables", "Are
+/// created by ..."). A quoted phrase ("\"Tell me about a time\" questions")
+/// names a question rather than asks it.
 pub fn starts_like_a_question(s: &str) -> bool {
-    const WORDS: [&str; 24] = [
+    const WORDS: [&str; 27] = [
         "what", "why", "how", "when", "where", "which", "who", "explain", "describe", "discuss", "compare", "name",
-        "list", "give", "tell", "define", "can", "could", "do", "does", "is", "are", "have", "write",
+        "list", "give", "tell", "define", "write", "implement", "find", "given", "design", "calculate", "compute",
+        "solve", "prove", "derive", "traverse",
     ];
+    let s = s.trim_start();
+    if s.starts_with(['"', '“', '\'']) {
+        return false;
+    }
     let first = s.split_whitespace().next().unwrap_or("").trim_matches(|c: char| !c.is_alphabetic());
     WORDS.contains(&first.to_ascii_lowercase().as_str())
 }
@@ -271,6 +280,22 @@ pub fn dedented(text: &str, range: std::ops::Range<usize>) -> std::borrow::Cow<'
         out.push_str(&line[strip..]);
     }
     out.into()
+}
+
+/// A table of contents: a list or a table whose entries are nearly all
+/// in-page links (`[What is X?](#what-is-x)`), one per line (a table's
+/// header and delimiter rows aside); three or more.
+pub fn is_table_of_contents(text: &str, block: &Block) -> bool {
+    let table = match block.kind {
+        BlockKind::List { .. } => false,
+        BlockKind::Other => text[block.range.clone()].starts_with('|'),
+        _ => return false,
+    };
+    let in_page = block.links.iter().filter(|l| l.url.starts_with('#')).count();
+    let is_delimiter = |l: &&str| l.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '));
+    let lines = text[block.range.clone()].lines().filter(|l| !l.trim().is_empty()).filter(|l| !is_delimiter(l));
+    let entries = lines.count().saturating_sub(usize::from(table));
+    in_page >= 3 && in_page * 10 >= entries * 9 && in_page * 10 >= block.links.len() * 9
 }
 
 /// `**[⬆ Back to Top](#table-of-contents)**`: a paragraph that is one

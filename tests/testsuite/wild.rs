@@ -362,3 +362,6 @@ mod mixed;
 
 /// Markup a person reads past: indented question headings, stray fences.
 mod broken;
+
+/// Question lists without tags, and the lists of an article.
+mod lists;
