@@ -24,8 +24,8 @@
 use std::ops::Range;
 
 use super::blocks::{parse_blocks, Block, BlockKind};
-use super::text::{asks, is_answer_label, strip_numbering, trailing_links_start};
-use super::{flush, is_spacer, Draft, Segment, StyleInput};
+use super::text::{asks, is_answer_label, is_contents_title, is_links_only, strip_numbering, trailing_links_start};
+use super::{is_spacer, Draft, Segment, StyleInput};
 
 /// A heading's text without the links after the question.
 fn question_text(block: &Block) -> &str {
@@ -77,8 +77,8 @@ fn family(blocks: &[Block]) -> Option<Family> {
     (all > 0).then_some(if numbered >= 2 && numbered * 2 >= all { Family::Numbered } else { Family::All })
 }
 
-/// A numbered heading that asks something, or is numbered as a question
-/// (`Q12.`, `Question 3.`).
+/// A heading that asks something, or is numbered as a question (`Q12.`,
+/// `Question 3.`).
 fn numbered_asks(block: &Block) -> bool {
     let text = question_text(block);
     let (_, prefix) = strip_numbering(text);
@@ -115,17 +115,18 @@ pub fn segment(input: &mut StyleInput) -> Vec<Segment> {
         };
     }
     let mut segments = Vec::new();
-    let mut current: Option<(Draft, u8)> = None;
+    // The open question, its heading's level and index.
+    let mut current: Option<(Draft, u8, usize)> = None;
     let mut sources: Vec<Option<Range<usize>>> = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
         let Some(level) = block.heading_level() else {
             match current.as_mut() {
-                Some((draft, _)) => draft.body.push(block.clone()),
+                Some((draft, ..)) => draft.body.push(block.clone()),
                 None => segments.push(Segment::Loose(block.clone())),
             }
             continue;
         };
-        if let Some((draft, open)) = current.as_mut() {
+        if let Some((draft, open, _)) = current.as_mut() {
             // A deeper heading is part of the answer, unless it carries the
             // next number (`#### Q139.` after a mis-levelled `### Q138.`).
             let next = draft.number.is_some_and(|n| strip_numbering(block.text.trim()).0 == Some(n + 1));
@@ -142,8 +143,12 @@ pub fn segment(input: &mut StyleInput) -> Vec<Segment> {
                 continue;
             }
         }
-        flush_open(&mut segments, &mut current);
-        if in_family(block, family) && !starts_group(text, blocks, i, family) {
+        let starts = in_family(block, family) && !starts_group(text, blocks, i, family);
+        // A table of contents groups no questions, nor does a heading no
+        // deeper question follows (a sibling of the next question).
+        let topic = !starts && !is_contents_title(&block.text) && next_level[i + 1].is_some_and(|l| l > level);
+        close_open(text, blocks, (&mut segments, &mut sources), &mut current, topic);
+        if starts {
             let (prompt, number, links) = heading_prompt(text, block);
             // A heading opened from a list item has its number in its text.
             let number = number.or_else(|| strip_numbering(block.text.trim()).0);
@@ -154,16 +159,14 @@ pub fn segment(input: &mut StyleInput) -> Vec<Segment> {
             let draft = Draft { prompt, number, explicit_id, ..Draft::default() };
             // The links after the question text go to the end of its body.
             sources.push(links);
-            current = Some((draft, level));
-        } else if is_contents_title(&block.text) || next_level[i + 1].is_none_or(|l| l <= level) {
-            // A table of contents groups no questions, nor does a heading
-            // no deeper question follows (a sibling of the next question).
-            segments.push(Segment::Loose(block.clone()));
-        } else {
+            current = Some((draft, level, i));
+        } else if topic {
             segments.push(Segment::topic(block));
+        } else {
+            segments.push(Segment::Loose(block.clone()));
         }
     }
-    flush_open(&mut segments, &mut current);
+    close_open(text, blocks, (&mut segments, &mut sources), &mut current, true);
     add_sources(text, &mut segments, sources);
     segments
 }
@@ -187,14 +190,31 @@ fn is_indented(text: &str, block: &Block) -> bool {
     text[line_start..block.range.start].chars().chain(text[block.range.clone()].chars().take(1)).any(|c| c == ' ')
 }
 
-fn is_contents_title(text: &str) -> bool {
-    let plain = text.trim().trim_end_matches(':').to_lowercase();
-    ["table of contents", "contents", "toc", "index"].contains(&plain.as_str())
-}
 
-fn flush_open(segments: &mut Vec<Segment>, current: &mut Option<(Draft, u8)>) {
-    let mut draft = current.take().map(|(d, _)| d);
-    flush(segments, &mut draft);
+/// Ends the open question. At the end of a section (`section_end`: a
+/// topic heading or the end of the file), a heading that asks nothing (see
+/// [`numbered_asks`]) with
+/// nothing under it but links (no image) and spacers ("Suggest your
+/// question!") is a
+/// placeholder, not a question: it and its blocks stay loose text, and its
+/// source links (the last pushed) go.
+fn close_open(
+    text: &str,
+    blocks: &[Block],
+    (segments, sources): (&mut Vec<Segment>, &mut Vec<Option<Range<usize>>>),
+    current: &mut Option<(Draft, u8, usize)>,
+    section_end: bool,
+) {
+    let Some((draft, _, heading)) = current.take() else { return };
+    let link = |b: &Block| is_links_only(text, b) && b.links.iter().all(|l| !l.image);
+    let empty = draft.body.iter().all(|b| is_spacer(text, b) || link(b));
+    if section_end && empty && !numbered_asks(&blocks[heading]) {
+        sources.pop();
+        segments.push(Segment::Loose(blocks[heading].clone()));
+        segments.extend(draft.body.into_iter().map(Segment::Loose));
+    } else {
+        segments.push(Segment::Question(draft));
+    }
 }
 
 /// A family heading directly followed (only spacers between) by a deeper

@@ -6,7 +6,7 @@
 //!    fences that swallow questions ([`fences`]) and opening the list
 //!    items a person reads as top-level blocks ([`flatten`]);
 //! 3. take the title (front matter `title`, else the first `#` heading,
-//!    else the file name);
+//!    past a banner, else the file name);
 //! 4. read the blocks with every applicable style (one file per style:
 //!    [`marker`], [`heading`], [`bold`], [`details`], [`qa`]), each into
 //!    topics and question drafts with its own diagnostics, answer
@@ -105,7 +105,7 @@ pub fn parse_bank(file: &SourceFile, default_id: &str, config: &Config) -> (Bank
     let mut blocks = fences::parse_document(&file.text, split.body_start..file.text.len());
     flatten::flatten(&file.text, &mut blocks);
     let title =
-        split.front.title.clone().or_else(|| take_title_heading(&mut blocks)).unwrap_or_else(|| file_stem(file));
+        split.front.title.clone().or_else(|| take_title_heading(&file.text, &mut blocks)).unwrap_or_else(|| file_stem(file));
     let reading = match split.style {
         Some(style) => read(file, &blocks, style),
         None => choose_reading(file, &blocks),
@@ -169,21 +169,36 @@ fn build_topics(bank: &mut Bank, segments: Vec<Segment>, file: &SourceFile, diag
         }
     }
     assembler.assign_ids(topics.iter_mut().flat_map(|t| t.questions.iter_mut()));
-    bank.intro = assemble::rich_from_blocks(file, &intro);
+    bank.intro = assemble::rich_from_blocks(file, &without_contents(&file.text, intro));
     bank.topics = topics;
 }
 
-/// Removes and returns the first `#` heading when it comes before any
-/// other content: it is the bank's title, not a topic.
-fn take_title_heading(blocks: &mut Vec<Block>) -> Option<String> {
-    let first = blocks.first()?;
-    if first.heading_level() == Some(1) {
-        let title = first.text.trim().to_string();
-        blocks.remove(0);
-        Some(title)
-    } else {
-        None
+/// The intro without its tables of contents (lists or tables of in-page
+/// links: the site makes its own) and the "Contents" headings over them.
+fn without_contents(text: &str, blocks: Vec<Block>) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
+    for block in blocks {
+        if !text::is_table_of_contents(text, &block) {
+            out.push(block);
+            continue;
+        }
+        let title = out.iter().rposition(|b| !is_spacer(text, b));
+        if let Some(at) = title.filter(|&at| out[at].is_heading() && text::is_contents_title(&out[at].text)) {
+            out.truncate(at);
+        }
     }
+    out
+}
+
+/// Removes and returns the first `#` heading when only banners, badges,
+/// links and spacers come before it (an image above the title): it is the
+/// bank's title, not a topic. What stood before it stays.
+fn take_title_heading(text: &str, blocks: &mut Vec<Block>) -> Option<String> {
+    let at = blocks.iter().position(|b| !is_spacer(text, b) && !text::is_links_only(text, b))?;
+    if blocks[at].heading_level() != Some(1) {
+        return None;
+    }
+    Some(blocks.remove(at).text.trim().to_string())
 }
 
 fn file_stem(file: &SourceFile) -> String {

@@ -282,6 +282,32 @@ pub fn dedented(text: &str, range: std::ops::Range<usize>) -> std::borrow::Cow<'
     out.into()
 }
 
+/// A paragraph or HTML block of links and images only (a banner, badges,
+/// "[Open a pull request](url)"): nothing is left once they are taken out
+/// but tags, spaces and separators.
+pub fn is_links_only(text: &str, block: &Block) -> bool {
+    if !matches!(block.kind, BlockKind::Paragraph | BlockKind::Html) || block.links.is_empty() {
+        return false;
+    }
+    let mut links: Vec<_> = block.links.iter().map(|l| l.range.clone()).collect();
+    links.sort_by_key(|r| r.start);
+    let (mut rest, mut at) = (String::new(), block.range.start);
+    for link in links.into_iter().filter(|r| r.start >= block.range.start && r.end <= block.range.end) {
+        if link.start >= at {
+            rest.push_str(&text[at..link.start]);
+            at = link.end;
+        }
+    }
+    rest.push_str(&text[at.min(block.range.end)..block.range.end]);
+    strip_tags(&rest).chars().all(|c| c.is_whitespace() || matches!(c, '|' | '·' | '-' | ',' | '*' | '_'))
+}
+
+/// A heading that titles a table of contents.
+pub fn is_contents_title(text: &str) -> bool {
+    let plain = text.trim().trim_end_matches(':').to_lowercase();
+    ["table of contents", "contents", "toc", "index"].contains(&plain.as_str())
+}
+
 /// A table of contents: a list or a table whose entries are nearly all
 /// in-page links (`[What is X?](#what-is-x)`), one per line (a table's
 /// header and delimiter rows aside); three or more.
@@ -375,6 +401,22 @@ mod tests {
         assert_eq!(&t[..trailing_links_start(t).unwrap()], "What is Y?");
         assert_eq!(trailing_links_start("[only](u)"), None);
         assert_eq!(trailing_links_start("Plain (x)"), Some(9));
+    }
+
+    #[test]
+    fn contents_and_banners() {
+        let blocks = |t: &str| crate::parse::blocks::parse_blocks(t, 0..t.len());
+        let toc = "- [Basics](#basics)\n  - [What is X?](#what-is-x)\n- [More](#more)\n";
+        assert!(is_table_of_contents(toc, &blocks(toc)[0]));
+        let questions = "- [What is X?](#x) and why\n- Why Y?\n- How Z?\n";
+        assert!(!is_table_of_contents(questions, &blocks(questions)[0]));
+        let table = "| No. | Q |\n| --- | --- |\n| 1 | [A](#a) |\n| 2 | [B](#b) |\n| 3 | [C](#c) |\n";
+        assert!(is_table_of_contents(table, &blocks(table)[0]));
+        for banner in ["![](cover.png)", "[![ci](b.svg)](u) [![x](c.svg)](v)", "<p align=\"center\"><img src=\"a.png\"></p>"] {
+            assert!(is_links_only(banner, &blocks(banner)[0]), "{banner}");
+        }
+        let text = "See [the docs](u).";
+        assert!(!is_links_only(text, &blocks(text)[0]));
     }
 
     #[test]

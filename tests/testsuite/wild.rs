@@ -365,3 +365,6 @@ mod broken;
 
 /// Question lists without tags, and the lists of an article.
 mod lists;
+
+/// Around the questions: banners, tables of contents, placeholders.
+mod pages;
