@@ -2,19 +2,20 @@
 //! written in another form inside a question's body starts a question of
 //! its own. A heading bank (`#### Q77. ...`) that goes on with
 //! paragraphs (`Q78. ...`), with `###Q79. ...` (no space after the
-//! hashes: a paragraph to CommonMark, a heading to a person) or with a
+//! hashes: a paragraph to CommonMark, a heading to a person), with a
 //! line glued to the last option (`- [ ] d` then `Q80. ...` on the next
-//! line) is read as one bank.
+//! line) or with a collapsible whose summary is the next question
+//! (`<details><summary>Q81. ...</summary>`) is read as one bank.
 //!
 //! The cue is strong on purpose, so that a real answer is never split: a
-//! line of a paragraph, or a continuation line of a list item, that starts
-//! with the numbering of the question it sits in, continued: the same form
-//! (`Q12.`, `Question 12.`, `12.`), a number one to three above it (banks
-//! skip numbers), a text that asks something (ends with `?`, or opens with
-//! a question word) and something after it to be its options or answer.
-//! "See Q13." inside a sentence, "Q13 and Q14 differ." opening a
-//! paragraph of answer 12, and a last paragraph with nothing after it stay
-//! where they are.
+//! line of a paragraph, a continuation line of a list item or a question
+//! collapsible's summary that starts with the numbering of the question it
+//! sits in, continued: the same form (`Q12.`, `Question 12.`, `12.`), a
+//! number one to three above it (banks skip numbers) and a text that asks
+//! something (ends with `?`, or opens with a question word); a line needs
+//! something after it, to be its options or answer. "See Q13." inside a
+//! sentence, "Q13 and Q14 differ." opening a paragraph of answer 12, and a
+//! last paragraph with nothing after it stay where they are.
 //!
 //! In order, per question: find the first cue in its body; cut the body
 //! there (the block holding the cue is parsed again in two: before the
@@ -24,7 +25,8 @@
 
 use std::ops::Range;
 
-use super::blocks::{parse_blocks, BlockKind};
+use super::blocks::{parse_blocks, Block, BlockKind};
+use super::details;
 use super::text::{asks, strip_numbering};
 use super::{is_spacer, Draft, Segment};
 
@@ -42,9 +44,11 @@ struct Cue {
     /// Offset where the cue's line starts.
     line: usize,
     /// The question text: from after the numbering to the end of the
-    /// paragraph or item, closing bold markup left out.
+    /// paragraph or item, closing bold markup left out; or the summary.
     prompt: Range<usize>,
     number: u32,
+    /// The question a `<details>` block holds, when the cue is its summary.
+    collapsible: Option<Draft>,
 }
 
 /// Splits every question whose body holds a cue (see the module docs).
@@ -98,28 +102,47 @@ fn numbered(line: &str) -> Option<(u32, Form, usize)> {
 /// The first cue in the draft's body that continues its numbering `n`.
 fn find_cue(text: &str, draft: &Draft, n: u32) -> Option<Cue> {
     let form = draft_form(text, draft);
+    let continues = |number: u32, cue_form: Form, prompt: &Range<usize>| {
+        let first_line = text[prompt.clone()].lines().next().unwrap_or("");
+        cue_form == form && (n + 1..=n + 3).contains(&number) && asks(first_line)
+    };
     for (index, block) in draft.body.iter().enumerate() {
-        let lines: Vec<(Option<usize>, usize, Range<usize>)> = match &block.kind {
-            BlockKind::Paragraph => line_starts(text, block.range.clone(), 0).map(|s| (None, s, block.range.clone())).collect(),
-            BlockKind::List { items } => items
-                .iter()
-                .enumerate()
-                .flat_map(|(i, item)| line_starts(text, item.range.clone(), 1).map(move |s| (Some(i), s, item.range.clone())))
-                .collect(),
-            _ => continue,
-        };
-        for (item, line, within) in lines {
-            let Some((number, cue_form, len)) = numbered(&text[line..within.end]) else { continue };
-            let prompt = trim_bold(text, line, line + len..within.end);
+        if let Some(collapsible) = details::question_draft(text, block) {
+            let summary = collapsible.prompt.clone();
+            let Some((number, cue_form, len)) = numbered(&text[summary.clone()]) else { continue };
+            let prompt = summary.start + len..summary.end;
+            if continues(number, cue_form, &prompt) {
+                let line = block.range.start;
+                return Some(Cue { index, item: None, line, prompt, number, collapsible: Some(collapsible) });
+            }
+            continue;
+        }
+        let later = draft.body[index + 1..].iter().any(|b| !is_spacer(text, b));
+        for (item, line, end) in cue_lines(text, block) {
+            let Some((number, cue_form, len)) = numbered(&text[line..end]) else { continue };
+            let prompt = trim_bold(text, line, line + len..end);
             let next_item = item.is_some_and(|i| i + 1 < block.items().len());
-            let after = next_item || draft.body[index + 1..].iter().any(|b| !is_spacer(text, b));
-            let first_line = text[prompt.clone()].lines().next().unwrap_or("");
-            if cue_form == form && (n + 1..=n + 3).contains(&number) && after && asks(first_line) {
-                return Some(Cue { index, item, line, prompt, number });
+            if (next_item || later) && continues(number, cue_form, &prompt) {
+                return Some(Cue { index, item, line, prompt, number, collapsible: None });
             }
         }
     }
     None
+}
+
+/// Where a cue may start in a block: at every line of a paragraph, at
+/// every line but the first of a list item (with the item's index); with
+/// the end of the paragraph or item.
+fn cue_lines(text: &str, block: &Block) -> Vec<(Option<usize>, usize, usize)> {
+    match &block.kind {
+        BlockKind::Paragraph => line_starts(text, block.range.clone(), 0).map(|s| (None, s, block.range.end)).collect(),
+        BlockKind::List { items } => items
+            .iter()
+            .enumerate()
+            .flat_map(|(i, item)| line_starts(text, item.range.clone(), 1).map(move |s| (Some(i), s, item.range.end)))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Offsets where the lines of `text[range]` start, but the first `skip`.
@@ -147,9 +170,10 @@ fn cut(text: &str, draft: &mut Draft, cue: Cue) -> Draft {
     if cue.line > block.range.start {
         draft.body.extend(parse_blocks(text, block.range.start..cue.line));
     }
-    let mut body = match cue.item.and_then(|i| block.items().get(i + 1)) {
-        Some(next) => parse_blocks(text, next.range.start..block.range.end),
-        None => Vec::new(),
+    let mut body = match (&cue.collapsible, cue.item.and_then(|i| block.items().get(i + 1))) {
+        (Some(collapsible), _) => collapsible.body.clone(),
+        (None, Some(next)) => parse_blocks(text, next.range.start..block.range.end),
+        (None, None) => Vec::new(),
     };
     let from_next = body.len();
     body.extend(rest);

@@ -20,10 +20,11 @@ fn numbered_paragraphs_inside_a_heading_bank_are_questions() {
             "What does `$#` hold?",
             "Which builtin reads a line from standard input?",
             "Which file does an interactive login shell read first?",
+            "Which file does a non-login interactive shell read?",
         ]
     );
     let qs: Vec<_> = bank.questions().collect();
-    assert_eq!(qs.iter().map(|q| q.number).collect::<Vec<_>>(), [1, 2, 3, 4, 6, 7, 8, 9]);
+    assert_eq!(qs.iter().map(|q| q.number).collect::<Vec<_>>(), [1, 2, 3, 4, 6, 7, 8, 9, 10]);
     let keys: Vec<_> = qs[..7].iter().map(|q| mcq(q).1).collect();
     assert_eq!(keys, [vec![1], vec![1], vec![1], vec![0], vec![1], vec![0], vec![0]]);
     assert_eq!(mcq(qs[1]).0.len(), 2, "the mention of Q3 stays in answer 2");
@@ -34,6 +35,9 @@ fn numbered_paragraphs_inside_a_heading_bank_are_questions() {
     assert_eq!(mcq(qs[5]).0[2], "The last argument.");
     // A number that jumps does not continue nine: the paragraph stays in the answer.
     assert!(qs[7].answer.markdown.contains("\n\nQ30. Why would"), "{}", qs[7].answer.markdown);
-    assert!(bank.reading.ends_with("second pass: 4 more in answers"), "{}", bank.reading);
+    // A collapsible whose summary is the next question.
+    assert!(qs[8].answer.markdown.starts_with("`~/.bashrc`, which"), "{}", qs[8].answer.markdown);
+    assert!(!qs[7].answer.markdown.contains("bashrc"));
+    assert!(bank.reading.ends_with("second pass: 5 more in answers"), "{}", bank.reading);
     assert_eq!(codes(&diagnostics), []);
 }
