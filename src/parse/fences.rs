@@ -154,7 +154,8 @@ mod tests {
     fn fence_closed_by_a_line_with_a_word_is_cut_there() {
         // ` ```md` does not close the fence: the next bare fence line does,
         // three questions later.
-        let text = "#### Q1. One?\n\n```css\nbox {}\n ```md\n- [x] a\n\n#### Q2. Two?\n\n```css\np {}\n```\n\n- [x] b\n";
+        let text =
+            "#### Q1. One?\n\n```css\nbox {}\n ```md\n- [x] a\n\n#### Q2. Two?\n\n```css\np {}\n```\n\n- [x] b\n";
         let b = blocks(text);
         assert_eq!(b[1].code[0].source, "box {}\n");
         assert!(!b[1].code[0].closed, "reported as unterminated");

@@ -190,7 +190,6 @@ fn is_indented(text: &str, block: &Block) -> bool {
     text[line_start..block.range.start].chars().chain(text[block.range.clone()].chars().take(1)).any(|c| c == ' ')
 }
 
-
 /// Ends the open question. At the end of a section (`section_end`: a
 /// topic heading or the end of the file), a heading that asks nothing (see
 /// [`numbered_asks`]) with

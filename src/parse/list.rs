@@ -161,7 +161,8 @@ fn read_pieces(text: &str, block: &Block, plain: bool) -> Vec<Piece> {
 /// lists or more (a list of questions per section), the others need less
 /// evidence: a third of their items.
 pub fn plain_lists(text: &str, blocks: &[Block], skip: impl Fn(usize) -> bool) -> Vec<Option<(Vec<Piece>, usize)>> {
-    let mut found: Vec<_> = (0..blocks.len()).map(|i| (!skip(i)).then(|| plain_run(text, blocks, i, false)).flatten()).collect();
+    let mut found: Vec<_> =
+        (0..blocks.len()).map(|i| (!skip(i)).then(|| plain_run(text, blocks, i, false)).flatten()).collect();
     if found.iter().filter(|f| f.is_some()).count() >= 2 {
         for (i, list) in found.iter_mut().enumerate() {
             if list.is_none() && !skip(i) {
@@ -235,7 +236,9 @@ fn is_term_led(item: &str) -> bool {
         let separated = term.ends_with(':') || after.starts_with(['-', '–', '—', ':']);
         return !term.ends_with('?') && separated && described(after);
     }
-    let Some((term, after)) = [" - ", " – ", " — "].into_iter().find_map(|d| item.split_once(d)) else { return false };
+    let Some((term, after)) = [" - ", " – ", " — "].into_iter().find_map(|d| item.split_once(d)) else {
+        return false;
+    };
     term.split_whitespace().count() <= 4 && !term.contains('`') && !text::asks(term) && described(after)
 }
 

@@ -104,8 +104,12 @@ pub fn parse_bank(file: &SourceFile, default_id: &str, config: &Config) -> (Bank
     let split = front_matter::split_front_matter(file, &mut diagnostics);
     let mut blocks = fences::parse_document(&file.text, split.body_start..file.text.len());
     flatten::flatten(&file.text, &mut blocks);
-    let title =
-        split.front.title.clone().or_else(|| take_title_heading(&file.text, &mut blocks)).unwrap_or_else(|| file_stem(file));
+    let title = split
+        .front
+        .title
+        .clone()
+        .or_else(|| take_title_heading(&file.text, &mut blocks))
+        .unwrap_or_else(|| file_stem(file));
     let reading = match split.style {
         Some(style) => read(file, &blocks, style),
         None => choose_reading(file, &blocks),

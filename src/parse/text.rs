@@ -99,17 +99,14 @@ pub fn asks(text: &str) -> bool {
 /// created by ..."). A quoted phrase ("\"Tell me about a time\" questions")
 /// names a question rather than asks it.
 pub fn starts_like_a_question(s: &str) -> bool {
-    const WORDS: [&str; 27] = [
-        "what", "why", "how", "when", "where", "which", "who", "explain", "describe", "discuss", "compare", "name",
-        "list", "give", "tell", "define", "write", "implement", "find", "given", "design", "calculate", "compute",
-        "solve", "prove", "derive", "traverse",
-    ];
+    const WORDS: &str = "what why how when where which who explain describe discuss compare name list give tell \
+                         define write implement find given design calculate compute solve prove derive traverse";
     let s = s.trim_start();
     if s.starts_with(['"', '“', '\'']) {
         return false;
     }
     let first = s.split_whitespace().next().unwrap_or("").trim_matches(|c: char| !c.is_alphabetic());
-    WORDS.contains(&first.to_ascii_lowercase().as_str())
+    WORDS.split_whitespace().any(|w| w.eq_ignore_ascii_case(first))
 }
 
 /// Summaries and headings that label an answer rather than ask anything:
@@ -412,7 +409,9 @@ mod tests {
         assert!(!is_table_of_contents(questions, &blocks(questions)[0]));
         let table = "| No. | Q |\n| --- | --- |\n| 1 | [A](#a) |\n| 2 | [B](#b) |\n| 3 | [C](#c) |\n";
         assert!(is_table_of_contents(table, &blocks(table)[0]));
-        for banner in ["![](cover.png)", "[![ci](b.svg)](u) [![x](c.svg)](v)", "<p align=\"center\"><img src=\"a.png\"></p>"] {
+        for banner in
+            ["![](cover.png)", "[![ci](b.svg)](u) [![x](c.svg)](v)", "<p align=\"center\"><img src=\"a.png\"></p>"]
+        {
             assert!(is_links_only(banner, &blocks(banner)[0]), "{banner}");
         }
         let text = "See [the docs](u).";

@@ -6,10 +6,7 @@ use super::notes::{codes, prompts, wild};
 #[test]
 fn a_heading_with_nothing_under_it_that_asks_nothing_is_no_question() {
     let (bank, diagnostics) = wild("heading-placeholder.md");
-    assert_eq!(
-        prompts(&bank),
-        ["What does `^` match?", "What is a lazy quantifier?", "What does `(?=x)` assert?"]
-    );
+    assert_eq!(prompts(&bank), ["What does `^` match?", "What is a lazy quantifier?", "What does `(?=x)` assert?"]);
     let topics: Vec<_> = bank.topics.iter().map(|t| (t.title.as_str(), t.questions.len())).collect();
     assert_eq!(topics, [("Anchors", 2), ("Lookarounds", 1)]);
     assert!(bank.intro.markdown.contains("### 3. Send us your drill!"), "kept as text: {}", bank.intro.markdown);
