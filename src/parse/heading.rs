@@ -69,7 +69,7 @@ fn family(blocks: &[Block]) -> Option<Family> {
         all += usize::from(is_numbered || ends_with_mark);
         asking += usize::from(ends_with_mark);
         numbered += usize::from(is_numbered);
-        numbered_asking += usize::from(is_numbered && numbered_asks(block));
+        numbered_asking += usize::from(is_numbered && heading_asks(block));
     }
     if numbered >= 2 && numbered_asking * 3 < numbered {
         return (asking > 0).then_some(Family::Asking);
@@ -79,10 +79,10 @@ fn family(blocks: &[Block]) -> Option<Family> {
 
 /// A heading that asks something, or is numbered as a question (`Q12.`,
 /// `Question 3.`).
-fn numbered_asks(block: &Block) -> bool {
+fn heading_asks(block: &Block) -> bool {
     let text = question_text(block);
     let (_, prefix) = strip_numbering(text);
-    text.trim_start().starts_with('Q') || asks(&text[prefix..])
+    (prefix > 0 && text.trim_start().starts_with('Q')) || asks(&text[prefix..])
 }
 
 fn in_family(block: &Block, family: Family) -> bool {
@@ -192,11 +192,10 @@ fn is_indented(text: &str, block: &Block) -> bool {
 
 /// Ends the open question. At the end of a section (`section_end`: a
 /// topic heading or the end of the file), a heading that asks nothing (see
-/// [`numbered_asks`]) with
-/// nothing under it but links (no image) and spacers ("Suggest your
-/// question!") is a
-/// placeholder, not a question: it and its blocks stay loose text, and its
-/// source links (the last pushed) go.
+/// [`heading_asks`]) with nothing under it but links (no image) and
+/// spacers ("Suggest your question!") is a placeholder, not a question: it
+/// and its blocks stay loose text, and its source links (the last pushed)
+/// are dropped.
 fn close_open(
     text: &str,
     blocks: &[Block],
@@ -207,7 +206,7 @@ fn close_open(
     let Some((draft, _, heading)) = current.take() else { return };
     let link = |b: &Block| is_links_only(text, b) && b.links.iter().all(|l| !l.image);
     let empty = draft.body.iter().all(|b| is_spacer(text, b) || link(b));
-    if section_end && empty && !numbered_asks(&blocks[heading]) {
+    if section_end && empty && !heading_asks(&blocks[heading]) {
         sources.pop();
         segments.push(Segment::Loose(blocks[heading].clone()));
         segments.extend(draft.body.into_iter().map(Segment::Loose));

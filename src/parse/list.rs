@@ -8,8 +8,15 @@
 //! tagged item (and per untagged leaf item ending with `?`); the subject
 //! item, the untagged parts nested under a tagged question and what
 //! follows a blank line in an item (figures, hints) are kept as the
-//! question's context ([`tagged_list`]). A list without tags whose items
-//! mostly ask something is a question list too.
+//! question's context ([`tagged_list`]).
+//!
+//! A list without tags is a question list when its items mostly ask
+//! something ([`plain_lists`]): in order, find the runs of lists split only
+//! by code blocks; judge each run's top-level items ([`is_question_list`],
+//! [`item_asks`]), each code block going to the item before it, and a run
+//! that fails list by list; when the file holds two question lists or
+//! more, judge the rest again with less evidence. Tables of contents are
+//! never question lists.
 
 use std::ops::Range;
 
@@ -157,51 +164,97 @@ fn read_pieces(text: &str, block: &Block, plain: bool) -> Vec<Piece> {
 /// work:`, the code, `* Create a loop ...`), is a question list when its
 /// top-level items mostly ask something ([`is_question_list`]); each of
 /// them is a question, the items nested under it its parts, and a code
-/// block belongs to the item before it. In a file that holds two such
-/// lists or more (a list of questions per section), the others need less
-/// evidence: a third of their items.
+/// block belongs to the item before it. A run of lists that is not a
+/// question list as a whole is judged list by list. In a file that holds
+/// two question lists or more (a list of questions per section), the
+/// others need less evidence: a third of their items. Every run is read
+/// at most a few times, whatever its length.
 pub fn plain_lists(text: &str, blocks: &[Block], skip: impl Fn(usize) -> bool) -> Vec<Option<(Vec<Piece>, usize)>> {
-    let mut found: Vec<_> =
-        (0..blocks.len()).map(|i| (!skip(i)).then(|| plain_run(text, blocks, i, false)).flatten()).collect();
-    if found.iter().filter(|f| f.is_some()).count() >= 2 {
-        for (i, list) in found.iter_mut().enumerate() {
-            if list.is_none() && !skip(i) {
-                *list = plain_run(text, blocks, i, true);
+    let is_list = |i: usize| {
+        !skip(i) && matches!(blocks[i].kind, BlockKind::List { .. }) && !text::is_table_of_contents(text, &blocks[i])
+    };
+    // Maximal runs: a list, then code blocks and lists, ending after the
+    // code blocks that follow its last list.
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < blocks.len() {
+        if !is_list(i) {
+            i += 1;
+            continue;
+        }
+        let (start, mut end) = (i, i + 1);
+        loop {
+            let after_code = (end..blocks.len()).find(|&j| blocks[j].kind != BlockKind::Code).unwrap_or(blocks.len());
+            let more = after_code > end && after_code < blocks.len() && is_list(after_code);
+            end = if more { after_code + 1 } else { after_code };
+            if !more {
+                break;
             }
+        }
+        runs.push((start..end, (start..end).filter(|&j| is_list(j)).collect::<Vec<_>>()));
+        i = end;
+    }
+    let mut found = vec![None; blocks.len()];
+    for relaxed in [false, true] {
+        if relaxed && found.iter().filter(|f| f.is_some()).count() < 2 {
+            break;
+        }
+        for (run, lists) in &runs {
+            judge_run(text, blocks, (run.clone(), lists), relaxed, &mut found);
         }
     }
     found
 }
 
-/// The question list at `blocks[i]`, read as described at [`plain_lists`].
-fn plain_run(text: &str, blocks: &[Block], i: usize, relaxed: bool) -> Option<(Vec<Piece>, usize)> {
-    let is_list = |b: &Block| matches!(b.kind, BlockKind::List { .. }) && !text::is_table_of_contents(text, b);
-    if !is_list(&blocks[i]) {
-        return None;
+/// Judges a run (its range and its lists) as a whole, else each of its
+/// lists with the code blocks after it, and records what is a question
+/// list in `found`, at its first block.
+fn judge_run(
+    text: &str,
+    blocks: &[Block],
+    (run, lists): (Range<usize>, &[usize]),
+    relaxed: bool,
+    found: &mut [Option<(Vec<Piece>, usize)>],
+) {
+    let untouched = found[run.clone()].iter().all(Option::is_none);
+    if untouched {
+        if let Some(pieces) = question_list(text, blocks, run.clone(), relaxed) {
+            found[run.start] = Some((pieces, run.len()));
+            return;
+        }
     }
+    if lists.len() < 2 {
+        return;
+    }
+    for (k, &list) in lists.iter().enumerate() {
+        let end = lists.get(k + 1).copied().unwrap_or(run.end);
+        if found[list].is_none() {
+            found[list] = question_list(text, blocks, list..end, relaxed).map(|pieces| (pieces, end - list));
+        }
+    }
+}
+
+/// The items of the lists in `blocks[range]`, each code block among them
+/// going to the last question item before it, when they make a question
+/// list.
+fn question_list(text: &str, blocks: &[Block], range: Range<usize>, relaxed: bool) -> Option<Vec<Piece>> {
     let mut pieces: Vec<Piece> = Vec::new();
-    let mut next = i;
-    loop {
+    for block in &blocks[range] {
+        if block.kind == BlockKind::Code {
+            let Some(piece) = pieces.iter_mut().rev().find(|p| p.asks) else { continue };
+            // `Make this work:` and its code: the lead-in asks.
+            piece.question_text |= text[piece.text.clone()].trim_end().ends_with(':');
+            piece.code.push(block.clone());
+            continue;
+        }
         let base = pieces.len();
-        pieces.extend(read_pieces(text, &blocks[next], true).into_iter().map(|mut p| {
+        pieces.extend(read_pieces(text, block, true).into_iter().map(|mut p| {
             p.parent = p.parent.map(|x| x + base);
             p.owner = p.owner.map(|x| x + base);
             p
         }));
-        next += 1;
-        let item = pieces.iter().rposition(|p| p.asks);
-        while let (Some(code), Some(item)) = (blocks.get(next).filter(|b| b.kind == BlockKind::Code), item) {
-            let piece = &mut pieces[item];
-            // `Make this work:` and its code: the lead-in asks.
-            piece.question_text |= text[piece.text.clone()].trim_end().ends_with(':');
-            piece.code.push(code.clone());
-            next += 1;
-        }
-        if !(next > i + 1 && blocks[next - 1].kind == BlockKind::Code && blocks.get(next).is_some_and(is_list)) {
-            break;
-        }
     }
-    is_question_list(text, &pieces, relaxed).then_some((pieces, next - i))
+    is_question_list(text, &pieces, relaxed).then_some(pieces)
 }
 
 /// Whether the top-level items of a plain list ask enough: three or more
@@ -295,10 +348,24 @@ mod tests {
     }
 
     #[test]
+    fn runs_of_lists_and_code_are_judged_whole_then_list_by_list() {
+        let blocks = |t: &str| crate::parse::blocks::parse_blocks(t, 0..t.len());
+        // Questions split by code: one run, the code with its question.
+        let text = "- Make this work:\n\n```js\nf()\n```\n\n- What does this print?\n\n```js\ng()\n```\n";
+        let found = plain_lists(text, &blocks(text), |_| false);
+        let (pieces, covered) = found[0].as_ref().expect("a question list");
+        assert_eq!((pieces.len(), *covered), (2, 4));
+        assert_eq!(pieces.iter().map(|p| p.code.len()).collect::<Vec<_>>(), [1, 1]);
+        // A long run that asks nothing is read a few times, not once per list.
+        let text = "- step\n\n```\nx\n```\n\n".repeat(20_000);
+        assert!(plain_lists(&text, &blocks(&text), |_| false).iter().all(Option::is_none));
+    }
+
+    #[test]
     fn an_empty_item_in_a_question_list_is_read_without_panicking() {
         let text = "- Why is the sky blue?\n- \n- What is a rainbow?\n- How do clouds form?\n";
         let blocks = crate::parse::fences::parse_document(text, 0..text.len());
-        let pieces = plain_run(text, &blocks, 0, false).expect("a question list").0;
+        let pieces = question_list(text, &blocks, 0..1, false).expect("a question list");
         assert!(pieces.len() >= 3, "{}", pieces.len());
     }
 }
