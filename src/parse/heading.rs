@@ -129,7 +129,7 @@ pub fn segment(input: &mut StyleInput) -> Vec<Segment> {
         if let Some((draft, open, _)) = current.as_mut() {
             // A deeper heading is part of the answer, unless it carries the
             // next number (`#### Q139.` after a mis-levelled `### Q138.`).
-            let next = draft.number.is_some_and(|n| strip_numbering(block.text.trim()).0 == Some(n + 1));
+            let next = draft.number.is_some_and(|n| strip_numbering(block.text.trim()).0 == n.checked_add(1));
             if level > *open && !(next && in_family(block, family)) {
                 draft.body.push(block.clone());
                 continue;
@@ -137,7 +137,8 @@ pub fn segment(input: &mut StyleInput) -> Vec<Segment> {
             // An indented heading between question n and question n + 1
             // (`  ## Key points` ending a list item's answer) is part of
             // the answer: its author wrote it inside the item.
-            let continues = draft.number.is_some() && next_number[i + 1] == Some(draft.number.map(|n| n + 1));
+            let continues =
+                draft.number.is_some() && next_number[i + 1] == Some(draft.number.and_then(|n| n.checked_add(1)));
             if !in_family(block, family) && continues && is_indented(text, block) {
                 draft.body.push(block.clone());
                 continue;

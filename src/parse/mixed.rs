@@ -104,7 +104,7 @@ fn find_cue(text: &str, draft: &Draft, n: u32) -> Option<Cue> {
     let form = draft_form(text, draft);
     let continues = |number: u32, cue_form: Form, prompt: &Range<usize>| {
         let first_line = text[prompt.clone()].lines().next().unwrap_or("");
-        cue_form == form && (n + 1..=n + 3).contains(&number) && asks(first_line)
+        cue_form == form && number > n && number - n <= 3 && asks(first_line)
     };
     for (index, block) in draft.body.iter().enumerate() {
         if let Some(collapsible) = details::question_draft(text, block) {
@@ -196,5 +196,14 @@ mod tests {
         assert_eq!(numbered("12. Why?"), Some((12, "", 4)));
         assert_eq!(numbered("See Q2."), None);
         assert_eq!(numbered("Q13 and Q14 differ"), Some((13, "q", 4)));
+    }
+
+    #[test]
+    fn the_largest_number_continues_nothing() {
+        let text = "## 4294967295. Why?\n\nBecause.\n\n4294967295. What?\n\nX.\n\n## 4294967296. How?\n";
+        let blocks = crate::parse::fences::parse_document(text, 0..text.len());
+        let draft = Draft { prompt: 15..19, number: Some(u32::MAX), body: blocks[1..].to_vec(), ..Draft::default() };
+        let (segments, added) = split_mixed(text, vec![Segment::Question(draft)]);
+        assert_eq!((segments.len(), added), (1, 0));
     }
 }
