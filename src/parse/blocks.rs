@@ -6,10 +6,8 @@
 //! its plain text, list items, and the code blocks, formulas and links
 //! inside it, all with byte ranges into the original file.
 //!
-//! An unterminated code fence swallows the rest of the document in
-//! CommonMark. [`parse_document`] cuts the document at the first line inside
-//! such a fence that starts a new question, so the text after it is still
-//! compiled (the fence itself is reported by validation).
+//! A broken code fence that swallows questions is recovered from in
+//! [`super::fences`], which calls [`parse_blocks`] on the pieces.
 
 use std::ops::Range;
 
@@ -115,67 +113,6 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_MATH
-}
-
-/// Parses `text[range]` into top-level blocks whose ranges are offsets into
-/// `text`, recovering from unterminated fences as described in the module
-/// docs.
-pub fn parse_document(text: &str, range: Range<usize>) -> Vec<Block> {
-    let mut blocks = Vec::new();
-    let mut start = range.start;
-    while start < range.end {
-        let mut part = parse_blocks(text, start..range.end);
-        match first_recovery_cut(text, &part) {
-            Some(cut) => {
-                part.retain(|b| b.range.start < cut);
-                let reparsed = parse_blocks(text, start..cut);
-                blocks.extend(reparsed);
-                start = cut;
-            }
-            None => {
-                blocks.extend(part);
-                break;
-            }
-        }
-    }
-    blocks
-}
-
-/// The offset of the first line inside an unclosed fence that starts a
-/// question, if any.
-fn first_recovery_cut(text: &str, blocks: &[Block]) -> Option<usize> {
-    let fence = blocks.iter().flat_map(|b| &b.code).find(|c| c.fenced && !c.closed)?;
-    let mut offset = fence.content_start;
-    for line in text[fence.content_start..fence.range.end].split_inclusive('\n') {
-        if offset > fence.content_start && starts_question(line) {
-            return Some(offset);
-        }
-        offset += line.len();
-    }
-    None
-}
-
-/// Lines that begin a question in any style; code rarely starts this way.
-fn starts_question(line: &str) -> bool {
-    let line = line.trim();
-    let line = line.strip_prefix("- ").unwrap_or(line);
-    line == "?"
-        || line.starts_with("? ")
-        || line.starts_with("**?**")
-        || line.starts_with("?**")
-        || line.starts_with("Q: ")
-        || line.starts_with("**Q:**")
-        || line.starts_with("<details")
-        || is_numbered_heading(line)
-}
-
-/// `#### Q70. ...`, `## 3) ...`: a numbered heading, which code (a shell
-/// comment, a Markdown sample) rarely is.
-fn is_numbered_heading(line: &str) -> bool {
-    let hashes = line.bytes().take_while(|b| *b == b'#').count();
-    (2..=6).contains(&hashes)
-        && line[hashes..].starts_with(' ')
-        && super::text::strip_numbering(&line[hashes..]).0.is_some()
 }
 
 /// Parses `text[range]` into top-level blocks (no fence recovery).
@@ -431,7 +368,7 @@ impl BlockBuilder {
             TagEnd::CodeBlock => {
                 if let Some(mut code) = self.code.take() {
                     code.range.end = trim_end(text, code.range.start, range.end);
-                    code.closed = !code.fenced || fence_is_closed(&text[code.range.clone()]);
+                    code.closed = !code.fenced || super::fences::fence_is_closed(&text[code.range.clone()]);
                     code.content_start = code.content_start.min(code.range.end);
                     block.code.push(code);
                 }
@@ -573,28 +510,12 @@ fn trim_end(text: &str, start: usize, end: usize) -> usize {
     start + text[start..end].trim_end().len()
 }
 
-/// A fenced block is closed when its last line is a fence of the same
-/// character, at least as long as the opening one.
-fn fence_is_closed(block: &str) -> bool {
-    let first = block.trim_start();
-    let Some(fence_char) = first.chars().next().filter(|c| *c == '`' || *c == '~') else {
-        return false;
-    };
-    let open_len = first.chars().take_while(|c| *c == fence_char).count();
-    let mut lines = block.lines();
-    lines.next();
-    lines.last().is_some_and(|last| {
-        let last = last.trim();
-        last.len() >= open_len && last.chars().all(|c| c == fence_char)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn blocks(text: &str) -> Vec<Block> {
-        parse_document(text, 0..text.len())
+        parse_blocks(text, 0..text.len())
     }
 
     #[test]
@@ -655,22 +576,5 @@ mod tests {
         assert_eq!(items[1].text, "beta\ngamma\ndelta");
         // A loose list's paragraphs were lines already; no blank line comes in.
         assert_eq!(b[1].text, "one\ntwo");
-    }
-
-    #[test]
-    fn unterminated_fence_is_cut_at_the_next_numbered_heading() {
-        let text = "#### Q1. One?\n\n```css\nbox {}\n ```md\n- [x] a\n\n#### Q2. Two?\n\n- [x] b\n";
-        let b = blocks(text);
-        assert!(b.iter().any(|x| x.text == "Q2. Two?"), "{b:?}");
-    }
-
-    #[test]
-    fn unterminated_fence_is_cut_at_the_next_question() {
-        let text = "? One?\n\n```python\nx = 1\n\n**?** Two?\n\nAnswer two.\n";
-        let b = blocks(text);
-        assert!(!b[1].code[0].closed);
-        assert_eq!(b[1].code[0].source, "x = 1\n\n");
-        assert_eq!(b[2].strong_lead.as_ref().unwrap().1, "Two?");
-        assert_eq!(b[3].text, "Answer two.");
     }
 }

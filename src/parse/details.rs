@@ -193,6 +193,12 @@ fn heading_text(text: &str, block: &Block) -> (Range<usize>, Option<u32>) {
     (start + prefix..end, number)
 }
 
+/// The question of a `<details>` block whose summary asks it, if `block`
+/// is one: the summary is its prompt, the rest its body.
+pub fn question_draft(text: &str, block: &Block) -> Option<Draft> {
+    is_start(text, block).then(|| details_draft(text, block).0)
+}
+
 /// The draft of one `<details>` block and whether it closes in that block.
 fn details_draft(text: &str, block: &Block) -> (Draft, bool) {
     let source = &text[block.range.clone()];

@@ -3,8 +3,11 @@
 //! `### What is X? [[src](url)]`).
 //!
 //! In order:
-//! 1. pick the question family: numbered headings when most question-looking
-//!    headings are numbered, else every heading ending with `?`;
+//! 1. pick the question family ([`family`]): numbered headings when most
+//!    question-looking headings are numbered, else those and every heading
+//!    ending with `?`; but numbered headings that mostly ask nothing are
+//!    the sections of an article, and then only headings ending with `?`
+//!    are questions;
 //! 2. walk the headings: a family heading at or above the open question's
 //!    level starts a question (unless another family heading follows it
 //!    directly: then it is a topic); a deeper heading inside an open
@@ -21,8 +24,8 @@
 use std::ops::Range;
 
 use super::blocks::{parse_blocks, Block, BlockKind};
-use super::text::{is_answer_label, strip_numbering, trailing_links_start};
-use super::{flush, is_spacer, Draft, Segment, StyleInput};
+use super::text::{asks, is_answer_label, is_contents_title, is_links_only, strip_numbering, trailing_links_start};
+use super::{is_spacer, Draft, Segment, StyleInput};
 
 /// A heading's text without the links after the question.
 fn question_text(block: &Block) -> &str {
@@ -37,80 +40,116 @@ fn is_numbered(block: &Block) -> bool {
     strip_numbering(block.text.trim()).1 > 0
 }
 
-/// A heading that reads like a question: numbered, or ending with `?`.
-fn looks_like_question(block: &Block) -> bool {
-    block.is_heading()
-        && block.heading_level() != Some(1)
-        && !is_answer_label(&block.text)
-        && (question_text(block).ends_with('?') || is_numbered(block))
+/// A heading that could be a question: not the title, not an answer label.
+fn is_candidate(block: &Block) -> bool {
+    block.is_heading() && block.heading_level() != Some(1) && !is_answer_label(&block.text)
 }
 
-/// Which question-looking headings are questions: numbered ones when they
-/// are most of them (then `### Who uses it?` inside an answer is not a
-/// question), else all of them.
-fn family(blocks: &[Block]) -> Option<bool> {
-    let (mut numbered, mut all) = (0usize, 0usize);
-    for block in blocks.iter().filter(|b| looks_like_question(b)) {
-        all += 1;
-        numbered += usize::from(is_numbered(block));
+/// Which headings are questions.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Family {
+    /// Numbered headings (then `### Who uses it?` inside an answer is not
+    /// a question).
+    Numbered,
+    /// Headings ending with `?`, numbered or not.
+    Asking,
+    /// Both.
+    All,
+}
+
+/// The question family of a file: numbered headings when they are most of
+/// the question-looking ones, else all of them. But numbered headings of
+/// which not even a third asks something (`### 1. Learn the format`,
+/// `## 2. Communication`: the sections of an article) are no questions:
+/// then only the headings ending with `?` are.
+fn family(blocks: &[Block]) -> Option<Family> {
+    let (mut numbered, mut numbered_asking, mut asking, mut all) = (0usize, 0usize, 0usize, 0usize);
+    for block in blocks.iter().filter(|b| is_candidate(b)) {
+        let (is_numbered, ends_with_mark) = (is_numbered(block), question_text(block).ends_with('?'));
+        all += usize::from(is_numbered || ends_with_mark);
+        asking += usize::from(ends_with_mark);
+        numbered += usize::from(is_numbered);
+        numbered_asking += usize::from(is_numbered && heading_asks(block));
     }
-    (all > 0).then_some(numbered >= 2 && numbered * 2 >= all)
+    if numbered >= 2 && numbered_asking * 3 < numbered {
+        return (asking > 0).then_some(Family::Asking);
+    }
+    (all > 0).then_some(if numbered >= 2 && numbered * 2 >= all { Family::Numbered } else { Family::All })
 }
 
-fn in_family(block: &Block, numbered_only: bool) -> bool {
-    looks_like_question(block) && (!numbered_only || is_numbered(block))
+/// A heading that asks something, or is numbered as a question (`Q12.`,
+/// `Question 3.`).
+fn heading_asks(block: &Block) -> bool {
+    let text = question_text(block);
+    let (_, prefix) = strip_numbering(text);
+    (prefix > 0 && text.trim_start().starts_with('Q')) || asks(&text[prefix..])
+}
+
+fn in_family(block: &Block, family: Family) -> bool {
+    is_candidate(block)
+        && match family {
+            Family::Numbered => is_numbered(block),
+            Family::Asking => question_text(block).ends_with('?'),
+            Family::All => is_numbered(block) || question_text(block).ends_with('?'),
+        }
 }
 
 pub fn count_starts(_text: &str, blocks: &[Block]) -> usize {
-    let Some(numbered_only) = family(blocks) else { return 0 };
-    blocks.iter().filter(|b| in_family(b, numbered_only)).count()
+    let Some(family) = family(blocks) else { return 0 };
+    blocks.iter().filter(|b| in_family(b, family)).count()
 }
 
 pub fn segment(input: &mut StyleInput) -> Vec<Segment> {
     let text = input.file.text.as_str();
     let blocks = input.blocks;
-    let Some(numbered_only) = family(blocks) else {
+    let Some(family) = family(blocks) else {
         return blocks.iter().cloned().map(Segment::Loose).collect();
     };
     // The number and level of the next family heading after each block.
     let mut next_number = vec![None; blocks.len() + 1];
     let mut next_level = vec![None; blocks.len() + 1];
     for i in (0..blocks.len()).rev() {
-        (next_number[i], next_level[i]) = match in_family(&blocks[i], numbered_only) {
+        (next_number[i], next_level[i]) = match in_family(&blocks[i], family) {
             true => (Some(strip_numbering(blocks[i].text.trim()).0), blocks[i].heading_level()),
             false => (next_number[i + 1], next_level[i + 1]),
         };
     }
     let mut segments = Vec::new();
-    let mut current: Option<(Draft, u8)> = None;
+    // The open question, its heading's level and index.
+    let mut current: Option<(Draft, u8, usize)> = None;
     let mut sources: Vec<Option<Range<usize>>> = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
         let Some(level) = block.heading_level() else {
             match current.as_mut() {
-                Some((draft, _)) => draft.body.push(block.clone()),
+                Some((draft, ..)) => draft.body.push(block.clone()),
                 None => segments.push(Segment::Loose(block.clone())),
             }
             continue;
         };
-        if let Some((draft, open)) = current.as_mut() {
+        if let Some((draft, open, _)) = current.as_mut() {
             // A deeper heading is part of the answer, unless it carries the
             // next number (`#### Q139.` after a mis-levelled `### Q138.`).
-            let next = draft.number.is_some_and(|n| strip_numbering(block.text.trim()).0 == Some(n + 1));
-            if level > *open && !(next && in_family(block, numbered_only)) {
+            let next = draft.number.is_some_and(|n| strip_numbering(block.text.trim()).0 == n.checked_add(1));
+            if level > *open && !(next && in_family(block, family)) {
                 draft.body.push(block.clone());
                 continue;
             }
             // An indented heading between question n and question n + 1
             // (`  ## Key points` ending a list item's answer) is part of
             // the answer: its author wrote it inside the item.
-            let continues = draft.number.is_some() && next_number[i + 1] == Some(draft.number.map(|n| n + 1));
-            if !in_family(block, numbered_only) && continues && is_indented(text, block) {
+            let continues =
+                draft.number.is_some() && next_number[i + 1] == Some(draft.number.and_then(|n| n.checked_add(1)));
+            if !in_family(block, family) && continues && is_indented(text, block) {
                 draft.body.push(block.clone());
                 continue;
             }
         }
-        flush_open(&mut segments, &mut current);
-        if in_family(block, numbered_only) && !starts_group(text, blocks, i, numbered_only) {
+        let starts = in_family(block, family) && !starts_group(text, blocks, i, family);
+        // A table of contents groups no questions, nor does a heading no
+        // deeper question follows (a sibling of the next question).
+        let topic = !starts && !is_contents_title(&block.text) && next_level[i + 1].is_some_and(|l| l > level);
+        close_open(text, blocks, (&mut segments, &mut sources), &mut current, topic);
+        if starts {
             let (prompt, number, links) = heading_prompt(text, block);
             // A heading opened from a list item has its number in its text.
             let number = number.or_else(|| strip_numbering(block.text.trim()).0);
@@ -121,16 +160,14 @@ pub fn segment(input: &mut StyleInput) -> Vec<Segment> {
             let draft = Draft { prompt, number, explicit_id, ..Draft::default() };
             // The links after the question text go to the end of its body.
             sources.push(links);
-            current = Some((draft, level));
-        } else if is_contents_title(&block.text) || next_level[i + 1].is_none_or(|l| l <= level) {
-            // A table of contents groups no questions, nor does a heading
-            // no deeper question follows (a sibling of the next question).
-            segments.push(Segment::Loose(block.clone()));
-        } else {
+            current = Some((draft, level, i));
+        } else if topic {
             segments.push(Segment::topic(block));
+        } else {
+            segments.push(Segment::Loose(block.clone()));
         }
     }
-    flush_open(&mut segments, &mut current);
+    close_open(text, blocks, (&mut segments, &mut sources), &mut current, true);
     add_sources(text, &mut segments, sources);
     segments
 }
@@ -154,22 +191,37 @@ fn is_indented(text: &str, block: &Block) -> bool {
     text[line_start..block.range.start].chars().chain(text[block.range.clone()].chars().take(1)).any(|c| c == ' ')
 }
 
-fn is_contents_title(text: &str) -> bool {
-    let plain = text.trim().trim_end_matches(':').to_lowercase();
-    ["table of contents", "contents", "toc", "index"].contains(&plain.as_str())
-}
-
-fn flush_open(segments: &mut Vec<Segment>, current: &mut Option<(Draft, u8)>) {
-    let mut draft = current.take().map(|(d, _)| d);
-    flush(segments, &mut draft);
+/// Ends the open question. At the end of a section (`section_end`: a
+/// topic heading or the end of the file), a heading that asks nothing (see
+/// [`heading_asks`]) with nothing under it but links (no image) and
+/// spacers ("Suggest your question!") is a placeholder, not a question: it
+/// and its blocks stay loose text, and its source links (the last pushed)
+/// are dropped.
+fn close_open(
+    text: &str,
+    blocks: &[Block],
+    (segments, sources): (&mut Vec<Segment>, &mut Vec<Option<Range<usize>>>),
+    current: &mut Option<(Draft, u8, usize)>,
+    section_end: bool,
+) {
+    let Some((draft, _, heading)) = current.take() else { return };
+    let link = |b: &Block| is_links_only(text, b) && b.links.iter().all(|l| !l.image);
+    let empty = draft.body.iter().all(|b| is_spacer(text, b) || link(b));
+    if section_end && empty && !heading_asks(&blocks[heading]) {
+        sources.pop();
+        segments.push(Segment::Loose(blocks[heading].clone()));
+        segments.extend(draft.body.into_iter().map(Segment::Loose));
+    } else {
+        segments.push(Segment::Question(draft));
+    }
 }
 
 /// A family heading directly followed (only spacers between) by a deeper
 /// family heading groups questions: it is a topic.
-fn starts_group(text: &str, blocks: &[Block], i: usize, numbered_only: bool) -> bool {
+fn starts_group(text: &str, blocks: &[Block], i: usize, family: Family) -> bool {
     let level = blocks[i].heading_level().unwrap_or(0);
     let next = blocks[i + 1..].iter().find(|b| !is_spacer(text, b));
-    next.is_some_and(|b| b.heading_level().is_some_and(|l| l > level) && in_family(b, numbered_only))
+    next.is_some_and(|b| b.heading_level().is_some_and(|l| l > level) && in_family(b, family))
 }
 
 /// The range of a heading's text without `#`s, numbering, `{#id}`
@@ -204,7 +256,7 @@ fn heading_prompt(text: &str, block: &Block) -> (Range<usize>, Option<u32>, Opti
 
 #[cfg(test)]
 mod tests {
-    use super::super::blocks::parse_document;
+    use super::super::fences::parse_document;
     use super::*;
 
     #[test]

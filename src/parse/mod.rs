@@ -2,9 +2,11 @@
 //!
 //! In order:
 //! 1. split off the front matter ([`front_matter`]);
-//! 2. cut the body into top-level blocks ([`blocks`]);
+//! 2. cut the body into top-level blocks ([`blocks`]), recovering from
+//!    fences that swallow questions ([`fences`]) and opening the list
+//!    items a person reads as top-level blocks ([`flatten`]);
 //! 3. take the title (front matter `title`, else the first `#` heading,
-//!    else the file name);
+//!    past a banner, else the file name);
 //! 4. read the blocks with every applicable style (one file per style:
 //!    [`marker`], [`heading`], [`bold`], [`details`], [`qa`]), each into
 //!    topics and question drafts with its own diagnostics, answer
@@ -13,7 +15,10 @@
 //! 5. score each reading by its evidence ([`Score`]) and keep the best
 //!    ([`choose_reading`]); front matter `style` forces one; the losers'
 //!    diagnostics are dropped;
-//! 6. turn every draft into a [`Question`] with the rules all styles share
+//! 6. second pass ([`mixed`]): a numbered question of another form inside
+//!    a question's body (`Q78. ...` paragraphs in a `#### Q77.` bank)
+//!    starts a question of its own;
+//! 7. turn every draft into a [`Question`] with the rules all styles share
 //!    ([`assemble`]: prompt code, choices and keys, cloze, tags,
 //!    difficulty, ids).
 
@@ -25,9 +30,13 @@ mod bold;
 mod cards;
 mod choices;
 mod details;
+mod fences;
+mod flatten;
 mod heading;
 mod identity;
+mod list;
 mod marker;
+mod mixed;
 mod qa;
 pub mod text;
 
@@ -116,10 +125,14 @@ pub fn parse_bank(
 ) -> (Bank, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let split = front_matter::split_front_matter(file, &mut diagnostics);
-    let mut blocks = blocks::parse_document(&file.text, split.body_start..file.text.len());
-    open_heading_items(&file.text, &mut blocks);
-    let title =
-        split.front.title.clone().or_else(|| take_title_heading(&mut blocks)).unwrap_or_else(|| file_stem(file));
+    let mut blocks = fences::parse_document(&file.text, split.body_start..file.text.len());
+    flatten::flatten(&file.text, &mut blocks);
+    let title = split
+        .front
+        .title
+        .clone()
+        .or_else(|| take_title_heading(&file.text, &mut blocks))
+        .unwrap_or_else(|| file_stem(file));
     let note = cards::NoteSettings {
         body_start: split.body_start,
         front_tags: &split.front.tags.0,
@@ -133,6 +146,12 @@ pub fn parse_bank(
         None => (choose_reading(&doc), None),
     };
     let Reading { style, segments, diagnostics: reading_diagnostics, score, runner_up } = reading;
+    // Note-tool cards are cut by their syntax: nothing in them is another
+    // question's start.
+    let (segments, added) = match style {
+        Style::Cards => (segments, 0),
+        _ => mixed::split_mixed(&file.text, segments),
+    };
     diagnostics.extend(reading_diagnostics);
     let id = split.front.id.clone().unwrap_or_else(|| default_id.to_string());
     let mut bank = Bank {
@@ -145,7 +164,7 @@ pub fn parse_bank(
         tags: split.front.tags.0.clone(),
         default_language: split.front.language.clone().or_else(|| config.code.default_language.clone()),
         style,
-        reading: describe_reading(style, score, runner_up, why),
+        reading: describe_reading(style, score, runner_up, why, added),
         intro: Rich::default(),
         topics: Vec::new(),
     };
@@ -192,63 +211,36 @@ fn build_topics(bank: &mut Bank, segments: Vec<Segment>, file: &SourceFile, diag
         }
     }
     assembler.assign_ids(topics.iter_mut().flat_map(|t| t.questions.iter_mut()));
-    bank.intro = assemble::rich_from_blocks(file, &intro);
+    bank.intro = assemble::rich_from_blocks(file, &without_contents(&file.text, intro));
     bank.topics = topics;
 }
 
-/// Opens up lists whose items start with a heading (`1. ### What is X?`
-/// with the answer indented below): each such item becomes its children
-/// (the heading, then the answer's blocks), so a heading reading sees the
-/// heading as a question and the rest as its answer. The item's number is
-/// the heading's numbering: it goes in front of the heading's plain text
-/// (never into its source range, which gives the prompt). Other items of
-/// such a list stay list blocks.
-fn open_heading_items(text: &str, blocks: &mut Vec<Block>) {
-    let opens = |b: &Block| b.items().iter().any(|item| starts_with_heading(&text[item.content.clone()]));
-    if !blocks.iter().any(opens) {
-        return;
-    }
-    let mut out = Vec::with_capacity(blocks.len());
-    for block in std::mem::take(blocks) {
-        if !opens(&block) {
+/// The intro without its tables of contents (lists or tables of in-page
+/// links: the site makes its own) and the "Contents" headings over them.
+fn without_contents(text: &str, blocks: Vec<Block>) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
+    for block in blocks {
+        if !text::is_table_of_contents(text, &block) {
             out.push(block);
             continue;
         }
-        for item in block.items() {
-            if !starts_with_heading(&text[item.content.clone()]) {
-                out.extend(blocks::parse_blocks(text, item.range.clone()));
-                continue;
-            }
-            let mut children = blocks::item_children(text, item.range.clone());
-            let bullet = &text[item.range.start..item.content.start];
-            if let Some(first) = children.first_mut().filter(|b| b.is_heading()) {
-                let number: String = bullet.chars().take_while(char::is_ascii_digit).collect();
-                if !number.is_empty() {
-                    first.text = format!("{number}. {}", first.text.trim());
-                }
-            }
-            out.extend(children);
+        let title = out.iter().rposition(|b| !is_spacer(text, b));
+        if let Some(at) = title.filter(|&at| out[at].is_heading() && text::is_contents_title(&out[at].text)) {
+            out.truncate(at);
         }
     }
-    *blocks = out;
+    out
 }
 
-fn starts_with_heading(content: &str) -> bool {
-    let hashes = content.bytes().take_while(|b| *b == b'#').count();
-    (1..=6).contains(&hashes) && content[hashes..].starts_with([' ', '\t'])
-}
-
-/// Removes and returns the first `#` heading when it comes before any
-/// other content: it is the bank's title, not a topic.
-fn take_title_heading(blocks: &mut Vec<Block>) -> Option<String> {
-    let first = blocks.first()?;
-    if first.heading_level() == Some(1) {
-        let title = first.text.trim().to_string();
-        blocks.remove(0);
-        Some(title)
-    } else {
-        None
+/// Removes and returns the first `#` heading when only banners, badges,
+/// links and spacers come before it (an image above the title): it is the
+/// bank's title, not a topic. What stood before it stays.
+fn take_title_heading(text: &str, blocks: &mut Vec<Block>) -> Option<String> {
+    let at = blocks.iter().position(|b| !is_spacer(text, b) && !text::is_links_only(text, b))?;
+    if blocks[at].heading_level() != Some(1) {
+        return None;
     }
+    Some(blocks.remove(at).text.trim().to_string())
 }
 
 fn file_stem(file: &SourceFile) -> String {
@@ -374,7 +366,13 @@ fn score(text: &str, blocks: &[Block], segments: &[Segment]) -> Score {
 }
 
 /// How the bank was read, for `check --outline`.
-fn describe_reading(style: Style, score: Score, runner_up: Option<(Style, Score)>, why: Option<&str>) -> String {
+fn describe_reading(
+    style: Style,
+    score: Score,
+    runner_up: Option<(Style, Score)>,
+    why: Option<&str>,
+    added: usize,
+) -> String {
     let summary = |s: Score| {
         format!("{} found, {} answered, {}‰ covered, score {}", s.questions, s.answered, s.coverage, s.value())
     };
@@ -383,6 +381,9 @@ fn describe_reading(style: Style, score: Score, runner_up: Option<(Style, Score)
         out.push_str(&format!(" ({why})"));
     } else if let Some((other, s)) = runner_up {
         out.push_str(&format!("; runner-up {}: {}", other.as_str(), summary(s)));
+    }
+    if added > 0 {
+        out.push_str(&format!("; second pass: {added} more in answers"));
     }
     out
 }

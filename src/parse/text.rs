@@ -86,6 +86,29 @@ pub fn strip_numbering(text: &str) -> (Option<u32>, usize) {
     (number, lead + q_len + digits + gap + 1 + spaces)
 }
 
+/// Whether a question's text asks something: it ends with `?`, or opens
+/// with a question or task word ([`starts_like_a_question`]).
+pub fn asks(text: &str) -> bool {
+    text.trim_end().ends_with('?') || starts_like_a_question(text)
+}
+
+/// Starts with a word that opens a question or a task ("Explain the
+/// following headers:", "Describe floats", "Implement a queue", "Given an
+/// array, ..."). Auxiliaries (`Do`, `Is`, `Can`) are left out: without a
+/// `?` they open instructions and fragments ("Do not use tables", "Are
+/// created by ..."). A quoted phrase ("\"Tell me about a time\" questions")
+/// names a question rather than asks it.
+pub fn starts_like_a_question(s: &str) -> bool {
+    const WORDS: &str = "what why how when where which who explain describe discuss compare name list give tell \
+                         define write implement find given design calculate compute solve prove derive traverse";
+    let s = s.trim_start();
+    if s.starts_with(['"', '“', '\'']) {
+        return false;
+    }
+    let first = s.split_whitespace().next().unwrap_or("").trim_matches(|c: char| !c.is_alphabetic());
+    WORDS.split_whitespace().any(|w| w.eq_ignore_ascii_case(first))
+}
+
 /// Summaries and headings that label an answer rather than ask anything:
 /// `Answer`, `Solution`, `Show answer`, `See answer` (any case, with
 /// trailing `:` or markup around them).
@@ -256,6 +279,48 @@ pub fn dedented(text: &str, range: std::ops::Range<usize>) -> std::borrow::Cow<'
     out.into()
 }
 
+/// A paragraph or HTML block of links and images only (a banner, badges,
+/// "[Open a pull request](url)"): nothing is left once they are taken out
+/// but tags, spaces and separators.
+pub fn is_links_only(text: &str, block: &Block) -> bool {
+    if !matches!(block.kind, BlockKind::Paragraph | BlockKind::Html) || block.links.is_empty() {
+        return false;
+    }
+    let mut links: Vec<_> = block.links.iter().map(|l| l.range.clone()).collect();
+    links.sort_by_key(|r| r.start);
+    let (mut rest, mut at) = (String::new(), block.range.start);
+    for link in links.into_iter().filter(|r| r.start >= block.range.start && r.end <= block.range.end) {
+        if link.start >= at {
+            rest.push_str(&text[at..link.start]);
+            at = link.end;
+        }
+    }
+    rest.push_str(&text[at.min(block.range.end)..block.range.end]);
+    strip_tags(&rest).chars().all(|c| c.is_whitespace() || matches!(c, '|' | '·' | '-' | ',' | '*' | '_'))
+}
+
+/// A heading that titles a table of contents.
+pub fn is_contents_title(text: &str) -> bool {
+    let plain = text.trim().trim_end_matches(':').to_lowercase();
+    ["table of contents", "contents", "toc", "index"].contains(&plain.as_str())
+}
+
+/// A table of contents: a list or a table whose entries are nearly all
+/// in-page links (`[What is X?](#what-is-x)`), one per line (a table's
+/// header and delimiter rows aside); three or more.
+pub fn is_table_of_contents(text: &str, block: &Block) -> bool {
+    let table = match block.kind {
+        BlockKind::List { .. } => false,
+        BlockKind::Other => text[block.range.clone()].starts_with('|'),
+        _ => return false,
+    };
+    let in_page = block.links.iter().filter(|l| l.url.starts_with('#')).count();
+    let is_delimiter = |l: &&str| l.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '));
+    let lines = text[block.range.clone()].lines().filter(|l| !l.trim().is_empty()).filter(|l| !is_delimiter(l));
+    let entries = lines.count().saturating_sub(usize::from(table));
+    in_page >= 3 && in_page * 10 >= entries * 9 && in_page * 10 >= block.links.len() * 9
+}
+
 /// `**[⬆ Back to Top](#table-of-contents)**`: a paragraph that is one
 /// in-page link back up.
 fn is_back_to_top(block: &Block) -> bool {
@@ -364,6 +429,24 @@ mod tests {
         assert!(at("1. $$x$$"));
         assert!(!at("Given a vector $$u$$, find $$v$$."));
         assert!(!at("$$u$$ is a vector"));
+    }
+
+    #[test]
+    fn contents_and_banners() {
+        let blocks = |t: &str| crate::parse::blocks::parse_blocks(t, 0..t.len());
+        let toc = "- [Basics](#basics)\n  - [What is X?](#what-is-x)\n- [More](#more)\n";
+        assert!(is_table_of_contents(toc, &blocks(toc)[0]));
+        let questions = "- [What is X?](#x) and why\n- Why Y?\n- How Z?\n";
+        assert!(!is_table_of_contents(questions, &blocks(questions)[0]));
+        let table = "| No. | Q |\n| --- | --- |\n| 1 | [A](#a) |\n| 2 | [B](#b) |\n| 3 | [C](#c) |\n";
+        assert!(is_table_of_contents(table, &blocks(table)[0]));
+        for banner in
+            ["![](cover.png)", "[![ci](b.svg)](u) [![x](c.svg)](v)", "<p align=\"center\"><img src=\"a.png\"></p>"]
+        {
+            assert!(is_links_only(banner, &blocks(banner)[0]), "{banner}");
+        }
+        let text = "See [the docs](u).";
+        assert!(!is_links_only(text, &blocks(text)[0]));
     }
 
     #[test]

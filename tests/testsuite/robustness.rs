@@ -29,6 +29,14 @@ fn empty_file_is_a_warning() {
 }
 
 #[test]
+fn the_largest_question_numbers_do_not_overflow() {
+    let text =
+        "## 4294967295. Why?\n\nBecause.\n\n### 4294967295. Sub\n\n  ## Key points\n\nQ4294967295. What?\n\nX.\n";
+    let compiled = compile_bytes("numbers.md", text.as_bytes());
+    assert_eq!(compiled.banks[0].questions().count(), 1);
+}
+
+#[test]
 fn binary_garbage_and_invalid_utf8() {
     let garbage: Vec<u8> = (0..=255u8).cycle().take(25_600).collect();
     let compiled = compile_bytes("garbage.md", &garbage);

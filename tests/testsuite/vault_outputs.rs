@@ -10,14 +10,14 @@
 
 use std::path::{Path, PathBuf};
 
+use studymark::cache::DiskCache;
 use studymark::emit::anki::{anki_css, note_type_hashes, AnkiEmitter};
 use studymark::emit::print::PrintEmitter;
 use studymark::emit::site::SiteEmitter;
 use studymark::emit::{BankHtml, EmitInput, Emitter};
+use studymark::katex::KatexMemo;
 use studymark::load::Project;
 use studymark::model::{Bank, Kind, Question, Rich, Style, Topic};
-use studymark::cache::DiskCache;
-use studymark::katex::KatexMemo;
 use studymark::render::{render_bank, Folders, MathOutput};
 
 use crate::build::{read, studymark};

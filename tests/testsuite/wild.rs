@@ -143,7 +143,7 @@ mod notes {
     }
 
     /// Options as their Markdown and the 0-based key.
-    fn mcq(q: &Question) -> (Vec<&str>, Vec<usize>) {
+    pub(super) fn mcq(q: &Question) -> (Vec<&str>, Vec<usize>) {
         match &q.kind {
             Kind::MultipleChoice { choices, correct } => {
                 (choices.iter().map(|c| c.markdown.as_str()).collect(), correct.clone())
@@ -356,3 +356,15 @@ mod notes {
         assert_eq!(codes(&diagnostics), []);
     }
 }
+
+/// Numbered questions of another form inside a question's answer.
+mod mixed;
+
+/// Markup a person reads past: indented question headings, stray fences.
+mod broken;
+
+/// Question lists without tags, and the lists of an article.
+mod lists;
+
+/// Around the questions: banners, tables of contents, placeholders.
+mod pages;

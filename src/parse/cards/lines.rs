@@ -178,7 +178,7 @@ mod tests {
     #[test]
     fn runs_do_not_end_inside_code() {
         let text = "a\nb\n\n```\nx\n\ny\n```\nc\n\nd";
-        let lines = split_lines(text, 0..text.len(), &super::super::super::blocks::parse_document(text, 0..text.len()));
+        let lines = split_lines(text, 0..text.len(), &crate::parse::fences::parse_document(text, 0..text.len()));
         let found: Vec<_> = runs(text, &lines).into_iter().map(|r| &text[span(&lines, r.start, r.end)]).collect();
         assert_eq!(found, ["a\nb", "```\nx\n\ny\n```\nc", "d"]);
     }
