@@ -12,6 +12,7 @@ mod identity;
 mod incremental;
 mod integrity;
 mod media;
+mod output_snapshots;
 mod pipeline_fuzz;
 mod robustness;
 mod seed;

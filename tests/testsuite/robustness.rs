@@ -1,13 +1,16 @@
 //! No input makes studymark panic: each hostile file gets diagnostics or a
 //! clear error naming the file. A property test throws random
-//! Markdown-shaped text at the parser and validator.
+//! Markdown-shaped text at the parser, the validator and the renderer.
 
 use std::path::PathBuf;
 
 use proptest::prelude::*;
-use studymark::config::Config;
+use studymark::cache::DiskCache;
 use studymark::diagnostic::Code;
-use studymark::source::SourceFile;
+use studymark::katex::KatexMemo;
+use studymark::load::Project;
+use studymark::model::{Bank, Kind};
+use studymark::render::{render_bank, MathOutput, RenderedBank};
 
 use crate::compile_paths;
 
@@ -154,23 +157,71 @@ fn fragment() -> impl Strategy<Value = String> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
+    /// Each case is a project of one bank, checked as `check` does
+    /// (`compile`: load, parse, validate) and rendered as a build does;
+    /// every question is rendered, also those a build would leave out for
+    /// an error, so rendering must cope with whatever parsing let through.
     #[test]
-    fn parser_never_panics_and_spans_stay_in_the_file(parts in prop::collection::vec(fragment(), 0..40)) {
-        let text = parts.concat();
-        let file = SourceFile::new("prop.md", text.clone());
-        let (bank, diagnostics) = studymark::parse::parse_bank(&file, "prop", &Config::default(), None);
+    fn parse_validate_and_render_never_panic_and_spans_stay_in_the_file(
+        parts in prop::collection::vec(fragment(), 0..40),
+        mathjax in any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        std::fs::write(dir.path().join("content/prop.md"), parts.concat()).unwrap();
+        let project = Project::load(dir.path()).unwrap();
+        let compiled = studymark::compile(&project, &[]).unwrap();
+        prop_assert_eq!(compiled.banks.len(), 1);
+        let bank = &compiled.banks[0];
+        // Spans index the text as loaded, which is what diagnostics quote.
+        let file = compiled.sources.iter().find(|s| s.path == bank.source_path).expect("the bank's source");
+        let len = file.text.len();
         for q in bank.questions() {
-            prop_assert!(q.span.end <= text.len());
+            prop_assert!(q.span.end <= len);
             for rich in q.fragments() {
                 for math in &rich.math {
-                    prop_assert!(math.span.end <= text.len());
+                    prop_assert!(math.span.end <= len);
                 }
             }
         }
-        for d in diagnostics {
-            prop_assert!(d.span.is_none_or(|s| s.end <= text.len() && s.line >= 1));
+        for d in &compiled.diagnostics {
+            prop_assert!(d.span.is_none_or(|s| s.end <= len && s.line >= 1));
+        }
+
+        let math = if mathjax { MathOutput::Mathjax } else { MathOutput::Katex };
+        let (cache, katex) = (DiskCache::default(), KatexMemo::default());
+        let render = || render_bank(bank, &project.config, &project.content_dir(), &cache, &katex, math);
+        let rendered = render();
+        check_rendered(bank, &rendered)?;
+        // The second time every formula and code block comes from the
+        // cache and the memo: they must give back what rendering gave.
+        let again = render();
+        prop_assert_eq!(html_of(&again), html_of(&rendered));
+    }
+}
+
+/// One rendered question per question, one rendered option per option,
+/// and no script: the sanitizer runs on every fragment.
+fn check_rendered(bank: &Bank, rendered: &RenderedBank) -> Result<(), TestCaseError> {
+    prop_assert_eq!(rendered.questions.len(), bank.questions().count());
+    for (question, html) in bank.questions().zip(&rendered.questions) {
+        if let Kind::MultipleChoice { choices, .. } = &question.kind {
+            prop_assert_eq!(html.choices.len(), choices.len());
         }
     }
+    for fragment in html_of(rendered) {
+        prop_assert!(!fragment.to_ascii_lowercase().contains("<script"), "{}", fragment);
+    }
+    Ok(())
+}
+
+fn html_of(rendered: &RenderedBank) -> Vec<&str> {
+    let mut html = vec![rendered.intro.as_str()];
+    for q in &rendered.questions {
+        html.extend([&q.prompt, &q.context, &q.answer, &q.details].map(String::as_str));
+        html.extend(q.choices.iter().map(String::as_str));
+    }
+    html
 }
 
 #[test]
