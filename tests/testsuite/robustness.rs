@@ -10,7 +10,7 @@ use studymark::diagnostic::Code;
 use studymark::katex::KatexMemo;
 use studymark::load::Project;
 use studymark::model::{Bank, Kind};
-use studymark::render::{render_bank, MathOutput, RenderedBank};
+use studymark::render::{render_bank, Folders, MathOutput, RenderedBank};
 
 use crate::compile_paths;
 
@@ -190,7 +190,9 @@ proptest! {
 
         let math = if mathjax { MathOutput::Mathjax } else { MathOutput::Katex };
         let (cache, katex) = (DiskCache::default(), KatexMemo::default());
-        let render = || render_bank(bank, &project.config, &project.content_dir(), &cache, &katex, math);
+        let content_dir = project.content_dir();
+        let folders = Folders { content_dir: &content_dir, vault: project.vault.as_ref() };
+        let render = || render_bank(bank, &project.config, &folders, &cache, &katex, math);
         let rendered = render();
         check_rendered(bank, &rendered)?;
         // The second time every formula and code block comes from the
