@@ -1,6 +1,7 @@
 //! The integration test suite: one binary, one module per feature, fixture
 //! banks under `tests/fixtures/`.
 
+mod architecture;
 mod build;
 mod cli;
 mod diagnostics;
