@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::hash::hash_parts;
 use crate::load::{LoadedBank, Project};
-use crate::render::media::hashed_name;
+use crate::media::hashed_name;
 use crate::Checked;
 
 /// Where fingerprints live, relative to the output folder.

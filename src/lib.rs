@@ -27,6 +27,7 @@ pub mod katex;
 pub mod lang;
 pub mod load;
 pub mod lock;
+pub mod media;
 pub mod model;
 pub mod outline;
 pub mod parse;

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use crate::render::media::{locate, Located};
+use crate::media::{locate, Located};
 
 /// Which note tool's folder the content is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -263,7 +263,7 @@ impl BlockBuilder {
     fn take_html_links(&mut self) {
         let Some(run) = self.html.take() else { return };
         let Some(block) = self.current.as_mut() else { return };
-        for url in crate::render::media::html_urls(&run.text) {
+        for url in crate::media::html_urls(&run.text) {
             let start = run.to_file(url.value.start, false);
             let range = start..run.to_file(url.value.end, true).max(start);
             block.links.push(LinkRef { url: url.url, image: url.image, range });

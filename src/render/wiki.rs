@@ -18,8 +18,8 @@ use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 
 use super::highlight::escape;
 use super::markdown::placeholder;
-use super::media::{decode_entities, Located};
 use super::RenderContext;
+use crate::media::{decode_entities, Located};
 use crate::vault::{is_image, VaultNote};
 
 /// Rewrites the wiki links and embeds of an event stream, event by event.
@@ -200,8 +200,9 @@ fn closing_span(html: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::super::markdown::render_markdown;
-    use super::super::media::{hashed_name, MediaResolver};
+    use super::super::media::MediaResolver;
     use super::*;
+    use crate::media::hashed_name;
 
     #[test]
     fn wiki_links_and_embeds_in_a_vault_only() {

@@ -7,9 +7,9 @@ use pulldown_cmark::{Event, LinkType, Options, Parser, Tag};
 
 use super::unclosed_math::{file_offset, fragment_start};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::media::Located;
 use crate::model::Rich;
 use crate::render::markdown::options;
-use crate::render::media::Located;
 use crate::source::SourceFile;
 use crate::vault::{is_image, VaultNote};
 

@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::media::{self, Located, UrlKind};
 use crate::model::{CodeBlock, LanguageSource, Rich};
-use crate::render::media::{self, Located, UrlKind};
 use crate::source::SourceFile;
 
 pub fn check_structure(

@@ -38,8 +38,7 @@ fn imports(text: &str) -> BTreeSet<String> {
             if at > 0 && line[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_') {
                 continue;
             }
-            let name: String =
-                line[at + 7..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            let name: String = line[at + 7..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
             if !name.is_empty() {
                 found.insert(name);
             }
@@ -112,5 +111,8 @@ fn the_cycle_finder_finds_a_cycle() {
     graph.entry("b".into()).or_default().insert("c".into());
     graph.entry("c".into()).or_default().insert("a".into());
     assert_eq!(cycle_from(&graph, "a"), Some(vec!["a".into(), "b".into(), "c".into(), "a".into()]));
-    assert_eq!(imports("use crate::{model::Bank, source::Span};\nlet x = crate::hash::f();"), ["hash", "model", "source"].map(String::from).into());
+    assert_eq!(
+        imports("use crate::{model::Bank, source::Span};\nlet x = crate::hash::f();"),
+        ["hash", "model", "source"].map(String::from).into()
+    );
 }

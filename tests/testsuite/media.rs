@@ -8,7 +8,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use studymark::render::media::hashed_name;
+use studymark::media::hashed_name;
 
 use crate::build::{open_package, read, studymark};
 use crate::fixtures;
