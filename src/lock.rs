@@ -41,7 +41,7 @@ const ANSWER_CHARS: usize = 200;
 const VERSION: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Lock {
+pub struct IdLock {
     pub version: u32,
     #[serde(default, rename = "question")]
     pub questions: Vec<LockEntry>,
@@ -81,16 +81,16 @@ pub enum LockError {
     Corrupt { path: String, message: String },
 }
 
-impl Lock {
+impl IdLock {
     /// Reads the lock file; `None` when there is none yet.
-    pub fn read(path: &Path) -> Result<Option<Lock>, LockError> {
+    pub fn read(path: &Path) -> Result<Option<IdLock>, LockError> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => return Err(LockError::Io { path: path.display().to_string(), source }),
         };
         let corrupt = |message: String| LockError::Corrupt { path: path.display().to_string(), message };
-        let lock: Lock = toml::from_str(&text).map_err(|e| corrupt(e.message().to_string()))?;
+        let lock: IdLock = toml::from_str(&text).map_err(|e| corrupt(e.message().to_string()))?;
         if lock.version != VERSION {
             return Err(corrupt(format!("unknown version {}", lock.version)));
         }
@@ -146,43 +146,63 @@ impl Lock {
     }
 }
 
-/// Gives reworded questions their old ids and computes the new lock.
-/// `render_options` (math engine, macros) is part of every content hash.
-/// Banks not in `banks` keep their entries. Inheritances are reported as
-/// info diagnostics (`id-inherited`).
-pub fn update_lock(
-    previous: Option<&Lock>,
-    banks: &mut [Bank],
-    render_options: &str,
-    now: i64,
-) -> (Lock, Vec<Diagnostic>) {
-    let empty = Lock { version: VERSION, questions: Vec::new(), note_types: Vec::new() };
+impl IdLock {
+    fn by_bank(&self) -> HashMap<&str, BTreeMap<&str, &LockEntry>> {
+        let mut by_bank: HashMap<&str, BTreeMap<&str, &LockEntry>> = HashMap::new();
+        for entry in &self.questions {
+            by_bank.entry(entry.bank.as_str()).or_default().insert(entry.id.as_str(), entry);
+        }
+        by_bank
+    }
+}
+
+/// Gives reworded questions the ids the lock knows them by. Inheritances
+/// are reported as info diagnostics (`id-inherited`). The lock is only
+/// read: every command resolves ids this way, so `model`, `check` and the
+/// outputs agree.
+pub fn resolve_ids(previous: Option<&IdLock>, banks: &mut [Bank]) -> Vec<Diagnostic> {
+    let Some(previous) = previous else { return Vec::new() };
+    let by_bank = previous.by_bank();
+    let no_entries = BTreeMap::new();
+    let found: Vec<Vec<Diagnostic>> =
+        banks.par_iter_mut().map(|bank| inherit_ids(bank, by_bank.get(bank.id.as_str()).unwrap_or(&no_entries))).collect();
+    found.into_iter().flatten().collect()
+}
+
+/// The new lock: every question of `banks` with its content hash and the
+/// time that content last changed (ids already resolved). `render_options`
+/// (math engine, macros) is part of every content hash. Banks not in
+/// `banks` keep their entries.
+pub fn record(previous: Option<&IdLock>, banks: &[Bank], render_options: &str, now: i64) -> IdLock {
+    let empty = IdLock { version: VERSION, questions: Vec::new(), note_types: Vec::new() };
     let previous = previous.unwrap_or(&empty);
     let built: HashSet<&str> = banks.iter().map(|b| b.id.as_str()).collect();
     let mut questions: Vec<LockEntry> =
         previous.questions.iter().filter(|e| !built.contains(e.bank.as_str())).cloned().collect();
-    let mut by_bank: HashMap<&str, BTreeMap<&str, &LockEntry>> = HashMap::new();
-    for entry in &previous.questions {
-        by_bank.entry(entry.bank.as_str()).or_default().insert(entry.id.as_str(), entry);
-    }
+    let by_bank = previous.by_bank();
     let no_entries = BTreeMap::new();
     // Banks are independent: hashing every question is the costly part.
-    let per_bank: Vec<(Vec<LockEntry>, Vec<Diagnostic>)> = banks
-        .par_iter_mut()
+    let per_bank: Vec<Vec<LockEntry>> = banks
+        .par_iter()
         .map(|bank| {
             let old = by_bank.get(bank.id.as_str()).unwrap_or(&no_entries);
-            let diagnostics = inherit_ids(bank, old);
-            let entries = bank.questions().map(|question| lock_entry(&bank.id, question, old, render_options, now));
-            (entries.collect(), diagnostics)
+            bank.questions().map(|question| lock_entry(&bank.id, question, old, render_options, now)).collect()
         })
         .collect();
-    let mut diagnostics = Vec::new();
-    for (entries, found) in per_bank {
-        questions.extend(entries);
-        diagnostics.extend(found);
-    }
+    questions.extend(per_bank.into_iter().flatten());
     questions.sort_by(|a, b| a.bank.cmp(&b.bank));
-    (Lock { version: VERSION, questions, note_types: previous.note_types.clone() }, diagnostics)
+    IdLock { version: VERSION, questions, note_types: previous.note_types.clone() }
+}
+
+/// [`resolve_ids`] then [`record`]: what a build does to the lock.
+pub fn update_lock(
+    previous: Option<&IdLock>,
+    banks: &mut [Bank],
+    render_options: &str,
+    now: i64,
+) -> (IdLock, Vec<Diagnostic>) {
+    let diagnostics = resolve_ids(previous, banks);
+    (record(previous, banks, render_options, now), diagnostics)
 }
 
 /// A question's entry: `changed` stays while its content hash does, and
@@ -460,12 +480,12 @@ mod tests {
         assert!(switched.questions.iter().all(|e| e.changed == 400), "a rendering change updates every note");
     }
 
-    fn empty() -> Lock {
-        Lock { version: VERSION, questions: Vec::new(), note_types: Vec::new() }
+    fn empty() -> IdLock {
+        IdLock { version: VERSION, questions: Vec::new(), note_types: Vec::new() }
     }
 
     /// The lock entries of a one-bank build of `text` on top of `lock`.
-    fn rebuild(lock: &Lock, text: &str, now: i64) -> (Bank, Lock, Vec<Diagnostic>) {
+    fn rebuild(lock: &IdLock, text: &str, now: i64) -> (Bank, IdLock, Vec<Diagnostic>) {
         let mut banks = [bank(text)];
         let (next, diagnostics) = update_lock(Some(lock), &mut banks, "", now);
         let [bank] = banks;
@@ -515,7 +535,7 @@ mod tests {
     #[test]
     fn an_old_lock_without_answers_still_reads_and_only_typo_fixes_inherit() {
         let text = "version = 1\n[[question]]\nbank = \"b\"\nid = \"old\"\nhash = \"h\"\nchanged = 5\nprompt = \"what is a tensr\"\n";
-        let lock: Lock = toml::from_str(text).unwrap();
+        let lock: IdLock = toml::from_str(text).unwrap();
         assert_eq!(lock.questions[0].answer, None);
         assert_eq!(first_id(&rebuild(&lock, "? What is a tensor?\n\nAn array.\n", 9).0), "old");
         assert_ne!(first_id(&rebuild(&lock, "? What is a tensor, exactly?\n\nAn array.\n", 9).0), "old");
@@ -582,12 +602,12 @@ mod tests {
     fn round_trip_and_corruption() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(LOCK_FILE);
-        assert_eq!(Lock::read(&path).unwrap(), None);
+        assert_eq!(IdLock::read(&path).unwrap(), None);
         let (lock, _) = update_lock(None, &mut [bank("? Q?\n\nA.\n")], "", 5);
         std::fs::write(&path, lock.to_toml()).unwrap();
-        assert_eq!(Lock::read(&path).unwrap(), Some(lock));
+        assert_eq!(IdLock::read(&path).unwrap(), Some(lock));
         std::fs::write(&path, "version = 1\n[[question]]\nbank = 3\n").unwrap();
-        let err = Lock::read(&path).unwrap_err().to_string();
+        let err = IdLock::read(&path).unwrap_err().to_string();
         assert!(err.contains("corrupt") && err.contains("will not reset"), "{err}");
     }
 }

@@ -47,14 +47,14 @@ const PENDING_BASE: &str = "pending.lock.base";
 /// Holds the output folder for one build: a second studymark building
 /// into the same folder (a `serve` and a `build`, say) waits for the lock
 /// instead of sharing a generation folder. Released when dropped.
-pub struct OutputLock {
+pub struct OutputGuard {
     _file: std::fs::File,
 }
 
-impl OutputLock {
+impl OutputGuard {
     /// Takes `output_dir/.cache/build.lock`, waiting (and saying so on
     /// stderr) while another build holds it.
-    pub fn acquire(output_dir: &Path) -> Result<OutputLock> {
+    pub fn acquire(output_dir: &Path) -> Result<OutputGuard> {
         let path = output_dir.join(".cache/build.lock");
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
@@ -69,7 +69,7 @@ impl OutputLock {
             eprintln!("waiting for another studymark build into {}", output_dir.display());
             file.lock().with_context(|| format!("cannot lock {}", path.display()))?;
         }
-        Ok(OutputLock { _file: file })
+        Ok(OutputGuard { _file: file })
     }
 }
 

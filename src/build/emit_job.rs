@@ -20,7 +20,7 @@ use crate::emit::{BankHtml, EmitInput, Emitter};
 use crate::fingerprint::{BankRecord, BankState, OutputRecord, SourceRecord};
 use crate::katex::KatexMemo;
 use crate::load::Project;
-use crate::lock::Lock;
+use crate::lock::IdLock;
 use crate::progress::Progress;
 use crate::render::{render_bank, Folders, MathOutput};
 use crate::write::carry_over;
@@ -30,8 +30,8 @@ use crate::write::carry_over;
 pub(super) struct EmitJob<'a> {
     pub(super) project: &'a Project,
     pub(super) input: &'a EmitInput<'a>,
-    pub(super) lock: &'a Lock,
-    /// [`Lock::bank_hashes`] of `lock`.
+    pub(super) lock: &'a IdLock,
+    /// [`IdLock::bank_hashes`] of `lock`.
     pub(super) bank_locks: &'a HashMap<&'a str, String>,
     pub(super) browser: Option<PathBuf>,
     pub(super) outputs: Outputs,

@@ -30,11 +30,11 @@ use crate::fingerprint::{output_key, shared_key, Fingerprints, SourceRecord, FIN
 use crate::hash::hash_bytes;
 use crate::katex::KatexMemo;
 use crate::load::{load_banks, Project};
-use crate::lock::{update_lock, Lock, LOCK_FILE};
+use crate::lock::{update_lock, IdLock, LOCK_FILE};
 use crate::model::Bank;
 use crate::progress::Progress;
 use crate::theme::Theme;
-use crate::write::{recover_lock, write_outputs, LockWrite, OutputLock, Swap};
+use crate::write::{recover_lock, write_outputs, LockWrite, OutputGuard, Swap};
 use crate::{compile_loaded, Checked, Compiled};
 
 mod emit_job;
@@ -91,7 +91,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let out = options.out.clone().unwrap_or_else(|| project.root.join(&project.config.output_dir));
     let outputs = Outputs::selected(options);
-    let _lock = OutputLock::acquire(&out)?;
+    let _lock = OutputGuard::acquire(&out)?;
     let loaded = load_banks(&project.bank_roots(&options.paths), project.vault.as_ref(), Some(&out))?;
     let lock_path = project.root.join(LOCK_FILE);
     recover_lock(&out, &lock_path)?;
@@ -127,7 +127,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
                 known.get(&bank.file.path).map(|r| r.checked().clone())
             })
         },
-        || Lock::read(&lock_path),
+        || IdLock::read(&lock_path),
     );
     timings.push(("load, parse, validate", started.elapsed()));
     if BuildReport::refused(&compiled, options) {

@@ -21,7 +21,7 @@ use anyhow::{Context, Result};
 
 use super::{BankHtml, EmitInput, Emitter};
 use crate::config::MathEngine;
-use crate::lock::Lock;
+use crate::lock::IdLock;
 use crate::model::{Bank, Kind, Question, Topic};
 use crate::render::highlight::{anki_highlight_css, escape};
 use crate::render::{RenderedBank, RenderedQuestion};
@@ -41,7 +41,7 @@ pub fn anki_css(input: &EmitInput) -> String {
 /// is one package.
 pub struct AnkiEmitter<'a> {
     input: &'a EmitInput<'a>,
-    lock: &'a Lock,
+    lock: &'a IdLock,
     note_types: NoteTypeSet,
     /// Written by [`Emitter::write_shared`], before any bank.
     template: OnceLock<Template>,
@@ -50,7 +50,7 @@ pub struct AnkiEmitter<'a> {
 }
 
 impl<'a> AnkiEmitter<'a> {
-    pub fn new(input: &'a EmitInput<'a>, lock: &'a Lock, scratch: &Path) -> AnkiEmitter<'a> {
+    pub fn new(input: &'a EmitInput<'a>, lock: &'a IdLock, scratch: &Path) -> AnkiEmitter<'a> {
         let css = anki_css(input);
         let mods = note_type_hashes(&css).iter().map(|(id, _)| (*id, lock.note_type_changed(*id))).collect();
         // genanki-rs gets the note types without their stylesheet, which
@@ -106,7 +106,7 @@ impl Emitter for AnkiEmitter<'_> {
     }
 }
 
-fn bank_notes(bank: &Bank, root: &Path, html: &RenderedBank, lock: &Lock) -> Vec<NoteSpec> {
+fn bank_notes(bank: &Bank, root: &Path, html: &RenderedBank, lock: &IdLock) -> Vec<NoteSpec> {
     let source_label = relative_path(&bank.source_path, root);
     let changes = lock.changes(&bank.id);
     let mut rendered = html.questions.iter();

@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use super::{load_templates, BankHtml, EmitInput, Emitter};
 use crate::config::{AnswerPlacement, Paper};
-use crate::lock::Lock;
+use crate::lock::IdLock;
 use crate::model::{option_letter, Bank, Kind, Question};
 use crate::render::highlight::print_highlight_css;
 use crate::render::markdown::mark_cloze;
@@ -88,7 +88,7 @@ fn page_names(bank: &Bank, answers: AnswerPlacement) -> Vec<String> {
 /// its pages (and, with a browser, their PDFs).
 pub struct PrintEmitter<'a> {
     input: &'a EmitInput<'a>,
-    lock: &'a Lock,
+    lock: &'a IdLock,
     tera: tera::Tera,
     css: String,
     /// Chromium or Chrome, for `build --pdf`.
@@ -100,7 +100,7 @@ pub struct PrintEmitter<'a> {
 impl<'a> PrintEmitter<'a> {
     pub fn new(
         input: &'a EmitInput<'a>,
-        lock: &'a Lock,
+        lock: &'a IdLock,
         browser: Option<PathBuf>,
         scratch: &Path,
     ) -> Result<PrintEmitter<'a>> {
@@ -198,7 +198,7 @@ fn numbered<'a>(
     bank.questions().zip(&html.questions).enumerate().map(|(i, (q, h))| (i + 1, q, h))
 }
 
-fn print_bank<'a>(bank: &'a Bank, html: &'a RenderedBank, lock: &Lock) -> PrintBank<'a> {
+fn print_bank<'a>(bank: &'a Bank, html: &'a RenderedBank, lock: &IdLock) -> PrintBank<'a> {
     let mut questions = numbered(bank, html);
     let topics = bank
         .topics
