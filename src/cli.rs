@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::build::{build, BuildOptions};
+use crate::pipeline::{build, BuildOptions};
 use crate::cache::DiskCache;
 use crate::compile_cached;
 use crate::diagnostic::Severity;

@@ -10,11 +10,10 @@
 //!
 //! [`fingerprint`] decides which banks a build can skip: unchanged banks
 //! are neither validated, rendered nor emitted again.
-//! [`compile`] runs stages 1–3 (`check`); [`build::build`] runs them all;
+//! [`compile`] runs stages 1–3 (`check`); [`pipeline::build`] runs them all;
 //! [`serve`] reruns the build on every change and serves the site;
 //! [`cli`] exposes them.
 
-pub mod build;
 pub mod cache;
 pub mod cli;
 pub mod config;
@@ -31,6 +30,7 @@ pub mod media;
 pub mod model;
 pub mod outline;
 pub mod parse;
+pub mod pipeline;
 pub mod progress;
 pub mod render;
 pub mod report;

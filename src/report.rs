@@ -4,7 +4,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use crate::build::BuildReport;
+use crate::pipeline::BuildReport;
 use crate::diagnostic::{render_human, Severity};
 use crate::Compiled;
 

@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, Context, Result};
 use serde::Serialize;
 
-use crate::build::{build, BuildOptions, BuildReport};
+use crate::pipeline::{build, BuildOptions, BuildReport};
 use crate::diagnostic::{render_human, Diagnostic, Severity};
 use crate::load::Project;
 use crate::progress::Progress;

@@ -6,7 +6,7 @@
 //! `<section>`), plus a check that every image those fragments name ships
 //! with its output.
 //!
-//! The fixture is built once through `studymark::build::build` and only the
+//! The fixture is built once through `studymark::pipeline::build` and only the
 //! files it wrote are read, so a refactor of how rendering and emission
 //! are wired shows here as a snapshot diff to review, never as a test to
 //! rewrite. Nothing is normalized: site and print output is byte-identical
@@ -21,7 +21,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use insta::assert_snapshot;
-use studymark::build::{build, BuildOptions};
+use studymark::pipeline::{build, BuildOptions};
 use studymark::load::Project;
 use studymark::progress::Progress;
 

@@ -38,7 +38,7 @@ use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence, TestCaseError, TestRunner};
-use studymark::build::{build, BuildOptions, BuildReport};
+use studymark::pipeline::{build, BuildOptions, BuildReport};
 use studymark::diagnostic::Severity;
 use studymark::load::Project;
 use studymark::progress::Progress;
