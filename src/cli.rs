@@ -7,11 +7,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::pipeline::{build, BuildOptions};
 use crate::cache::DiskCache;
-use crate::compile_cached;
 use crate::diagnostic::Severity;
 use crate::load::Project;
+use crate::pipeline::{self, build, BuildOptions};
 use crate::progress::Progress;
 use crate::report::{report, report_build, Format, Verbosity};
 
@@ -135,7 +134,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
     let project = Project::load(&cli.project)?;
     match cli.command {
         Command::Check { paths, format, outline, deny_warnings } => {
-            let compiled = compile_cached(&project, &paths, &known_checks(&project))?;
+            let compiled = pipeline::check(&project, &paths, &known_checks(&project))?;
             if outline {
                 print!("{}", crate::outline::render_outline(&compiled.banks));
             }
@@ -155,8 +154,9 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Init { .. } | Command::Serve { .. } => unreachable!("handled above"),
         Command::Model { paths } => {
-            let compiled = compile_cached(&project, &paths, &known_checks(&project))?;
-            let json = serde_json::json!({ "banks": compiled.banks });
+            let parsed = pipeline::model(&project, &paths)?;
+            let banks: Vec<_> = parsed.banks().collect();
+            let json = serde_json::json!({ "banks": banks });
             let mut stdout = std::io::stdout().lock();
             serde_json::to_writer_pretty(&mut stdout, &json)?;
             writeln!(stdout)?;

@@ -160,12 +160,17 @@ impl IdLock {
 /// are reported as info diagnostics (`id-inherited`). The lock is only
 /// read: every command resolves ids this way, so `model`, `check` and the
 /// outputs agree.
-pub fn resolve_ids(previous: Option<&IdLock>, banks: &mut [Bank]) -> Vec<Diagnostic> {
+pub fn resolve_ids(previous: Option<&IdLock>, banks: Vec<&mut Bank>) -> Vec<Diagnostic> {
     let Some(previous) = previous else { return Vec::new() };
     let by_bank = previous.by_bank();
     let no_entries = BTreeMap::new();
-    let found: Vec<Vec<Diagnostic>> =
-        banks.par_iter_mut().map(|bank| inherit_ids(bank, by_bank.get(bank.id.as_str()).unwrap_or(&no_entries))).collect();
+    let found: Vec<Vec<Diagnostic>> = banks
+        .into_par_iter()
+        .map(|bank| {
+            let old = by_bank.get(bank.id.as_str()).unwrap_or(&no_entries);
+            inherit_ids(bank, old)
+        })
+        .collect();
     found.into_iter().flatten().collect()
 }
 
@@ -201,7 +206,7 @@ pub fn update_lock(
     render_options: &str,
     now: i64,
 ) -> (IdLock, Vec<Diagnostic>) {
-    let diagnostics = resolve_ids(previous, banks);
+    let diagnostics = resolve_ids(previous, banks.iter_mut().collect());
     (record(previous, banks, render_options, now), diagnostics)
 }
 

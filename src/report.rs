@@ -4,8 +4,8 @@
 
 use std::io::{IsTerminal, Write};
 
-use crate::pipeline::BuildReport;
 use crate::diagnostic::{render_human, Severity};
+use crate::pipeline::BuildReport;
 use crate::Compiled;
 
 /// How much the human output says (`-q`, default, `-v`).

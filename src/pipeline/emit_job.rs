@@ -10,20 +10,23 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use rayon::prelude::*;
 
-use super::{Baseline, Outputs};
+use super::build::Baseline;
+use super::outcome::Outputs;
+use super::Pipeline;
 use crate::cache::DiskCache;
 use crate::config::MathEngine;
 use crate::emit::anki::AnkiEmitter;
 use crate::emit::print::PrintEmitter;
 use crate::emit::site::SiteEmitter;
 use crate::emit::{BankHtml, EmitInput, Emitter};
+use crate::fingerprint::FINGERPRINTS_FILE;
 use crate::fingerprint::{BankRecord, BankState, OutputRecord, SourceRecord};
 use crate::katex::KatexMemo;
 use crate::load::Project;
 use crate::lock::IdLock;
 use crate::progress::Progress;
 use crate::render::{render_bank, Folders, MathOutput};
-use crate::write::carry_over;
+use crate::write::{carry_over, write_outputs, LockWrite, Swap};
 
 /// Everything emitting needs, gathered so [`EmitJob::emit`] can run in the
 /// staging folder.
@@ -180,6 +183,27 @@ impl EmitJob<'_> {
         let (hits, misses) = cache.counts();
         self.progress.advance();
         Ok(BankEmitted { index, files, images, hits, misses })
+    }
+}
+
+impl Pipeline<'_> {
+    /// Stages 5 and 6: renders and emits the banks that changed into a
+    /// new generation of the outputs, made current with `lock` in one step.
+    pub(super) fn emit(&mut self, job: &EmitJob, lock: Option<LockWrite>) -> Result<Emitted> {
+        self.timed("render, emit, write", |_| {
+            let mut emitted = None;
+            let swap = Swap {
+                output_dir: job.out,
+                built: &job.outputs.names(),
+                lock,
+                stale: &[job.out.join(FINGERPRINTS_FILE)],
+            };
+            write_outputs(swap, |generation| {
+                emitted = Some(job.emit(generation)?);
+                Ok(())
+            })?;
+            Ok(emitted.expect("emit ran"))
+        })
     }
 }
 

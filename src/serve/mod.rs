@@ -29,9 +29,9 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, Context, Result};
 use serde::Serialize;
 
-use crate::pipeline::{build, BuildOptions, BuildReport};
 use crate::diagnostic::{render_human, Diagnostic, Severity};
 use crate::load::Project;
+use crate::pipeline::{build, BuildOptions, BuildReport};
 use crate::progress::Progress;
 use crate::report::Verbosity;
 

@@ -134,7 +134,10 @@ fn quiet_verbose_and_progress_only_on_a_terminal() {
 
     std::fs::write(dir.path().join("content/a.md"), "? First?\n\nNo.\n\n? Second?\n\nYes.\n").unwrap();
     let (_, _, verbose) = studymark(&["build", "-v"], dir.path());
-    assert!(verbose.contains("emitted: a") && verbose.contains("render, emit, write"), "{verbose}");
+    assert!(
+        verbose.contains("emitted: a") && verbose.contains("validate") && verbose.contains("render, emit, write"),
+        "{verbose}"
+    );
 
     // On a terminal (a pseudo-terminal from util-linux `script`) the bar shows.
     std::fs::write(dir.path().join("content/a.md"), "? First?\n\nNo!\n").unwrap();

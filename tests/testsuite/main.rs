@@ -35,7 +35,7 @@ pub fn fixtures() -> PathBuf {
 /// Compiles the given paths with the default configuration.
 pub fn compile_paths(paths: &[PathBuf]) -> Compiled {
     let project = Project::load(&fixtures()).expect("fixtures load");
-    studymark::compile(&project, paths).expect("compiles")
+    studymark::pipeline::check(&project, paths, &Default::default()).expect("compiles")
 }
 
 /// Panics unless Chromium, Node and the browser scripts' dependencies

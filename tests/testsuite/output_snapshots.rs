@@ -21,8 +21,8 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use insta::assert_snapshot;
-use studymark::pipeline::{build, BuildOptions};
 use studymark::load::Project;
+use studymark::pipeline::{build, BuildOptions};
 use studymark::progress::Progress;
 
 use crate::build::open_package;

@@ -38,9 +38,9 @@ use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence, TestCaseError, TestRunner};
-use studymark::pipeline::{build, BuildOptions, BuildReport};
 use studymark::diagnostic::Severity;
 use studymark::load::Project;
+use studymark::pipeline::{build, BuildOptions, BuildReport};
 use studymark::progress::Progress;
 
 /// An absolute path outside the temporary folder that hostile ids name;

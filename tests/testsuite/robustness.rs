@@ -170,7 +170,7 @@ proptest! {
         std::fs::create_dir_all(dir.path().join("content")).unwrap();
         std::fs::write(dir.path().join("content/prop.md"), parts.concat()).unwrap();
         let project = Project::load(dir.path()).unwrap();
-        let compiled = studymark::compile(&project, &[]).unwrap();
+        let compiled = studymark::pipeline::check(&project, &[], &Default::default()).unwrap();
         prop_assert_eq!(compiled.banks.len(), 1);
         let bank = &compiled.banks[0];
         // Spans index the text as loaded, which is what diagnostics quote.

@@ -15,7 +15,7 @@ use crate::fixtures;
 fn compile_project(name: &str) -> Compiled {
     let project = Project::load(&fixtures().join(name)).expect("loads");
     assert!(project.vault.is_some(), "{name} is a vault");
-    studymark::compile(&project, &[]).expect("compiles")
+    studymark::pipeline::check(&project, &[], &Default::default()).expect("compiles")
 }
 
 fn bank<'c>(compiled: &'c Compiled, file: &str) -> &'c Bank {
@@ -178,7 +178,7 @@ fn outside_a_vault_card_syntax_needs_its_tag() {
     // Not tagged: `::` in prose is no card, the headings are questions.
     write("plain.md", "# C++\n\n## What is std::vector?\n\nA growable array: std::vector::push_back appends.\n");
     let project = Project::load(dir.path()).unwrap();
-    let compiled = studymark::compile(&project, &[dir.path().to_path_buf()]).unwrap();
+    let compiled = studymark::pipeline::check(&project, &[dir.path().to_path_buf()], &Default::default()).unwrap();
     let tagged = bank(&compiled, "tagged.md");
     assert_eq!(tagged.style, Style::Cards);
     assert_eq!(
