@@ -164,3 +164,33 @@ fn package_mods(apkg: &Path) -> Vec<i64> {
     let rows = statement.query_map([], |r| r.get::<_, i64>(0)).unwrap();
     rows.map(Result::unwrap).collect()
 }
+
+/// Issue 13: ids come from one stage, so after a rewording `model`, the
+/// site, the Anki GUIDs and the handouts all show the inherited id, and
+/// `check` reports the inheritance before anything is built again.
+#[test]
+fn after_a_rewording_model_check_site_anki_and_print_agree() {
+    let first = "? What does the forget gate of an LSTM decide?\n\nHow much of the old cell state is kept.\n";
+    let dir = project(&[("lstm.md", first)], "");
+    assert_eq!(studymark(&["build"], dir.path()).0, 0);
+    let original = model_ids(dir.path());
+    let reworded = "? What does an LSTM's forget gate decide?\n\nHow much of the old cell state is kept.\n";
+    std::fs::write(dir.path().join("content/lstm.md"), reworded).unwrap();
+
+    // Before any build: model and check already read the lock.
+    assert_eq!(model_ids(dir.path()), original, "model shows the id the outputs will use");
+    let (code, stderr) = studymark(&["check"], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("id-inherited") && stderr.contains(&original[0]), "{stderr}");
+
+    let (code, stderr) = studymark(&["build"], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    let id = &original[0];
+    let guids: Vec<String> = cards_per_note(&dir.path().join("output/anki/lstm.apkg")).into_keys().collect();
+    assert_eq!(guids, [format!("studymark-lstm-{id}")], "the Anki GUID keeps the id");
+    let site = read(dir.path().join("output/site/lstm.html"));
+    assert!(site.contains(&format!("data-id=\"{id}\"")), "the site's study progress keeps the id");
+    let lock_ids: Vec<String> = lock_entries(dir.path()).into_iter().map(|(_, id, _)| id).collect();
+    assert_eq!(lock_ids, original, "the lock keeps the id");
+    assert_eq!(model_ids(dir.path()), original, "and model still agrees after the build");
+}
