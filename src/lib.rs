@@ -15,6 +15,7 @@
 
 pub mod cache;
 pub mod cli;
+pub mod cloze;
 pub mod config;
 pub mod diagnostic;
 pub mod emit;

@@ -15,6 +15,7 @@ use anyhow::Context;
 
 use crate::config::Config;
 use crate::model::Bank;
+use crate::render::outputs::Output;
 use crate::render::RenderedBank;
 use crate::theme::Theme;
 
@@ -28,17 +29,13 @@ pub struct EmitInput<'a> {
     pub theme: &'a Theme,
 }
 
-/// A bank's HTML: KaTeX math, and MathJax-ready math when the Anki decks
-/// use MathJax.
-pub struct BankHtml {
-    pub katex: RenderedBank,
-    pub mathjax: Option<RenderedBank>,
-}
-
 /// One output folder (`site`, `anki`, `print`).
 pub trait Emitter: Sync {
     /// The folder's name under `output/`.
     fn name(&self) -> &'static str;
+
+    /// Whose HTML it places ([`crate::render::outputs`]).
+    fn output(&self) -> Output;
 
     /// What every bank's files depend on besides the bank itself; when it
     /// changes, every bank is emitted again. Empty when nothing does.
@@ -52,7 +49,7 @@ pub trait Emitter: Sync {
 
     /// Writes one bank's files into `out`; returns their paths relative to
     /// `out`. Called from several threads at once for different banks.
-    fn write_bank(&self, bank: &Bank, html: &BankHtml, out: &Path) -> anyhow::Result<Vec<String>>;
+    fn write_bank(&self, bank: &Bank, html: &RenderedBank, out: &Path) -> anyhow::Result<Vec<String>>;
 }
 
 /// Copies a bank's images into `out/media/` under their content-hashed

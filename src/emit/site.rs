@@ -10,18 +10,15 @@
 //! The context given to templates is documented in
 //! `docs/site-contract.md`.
 
-use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{copy_media, load_templates, tera_error, write, BankHtml, EmitInput, Emitter};
+use super::{copy_media, load_templates, tera_error, write, EmitInput, Emitter};
 use crate::model::{option_letter, Bank, Difficulty, Kind, Question};
 use crate::render::highlight::site_highlight_css;
-use crate::render::markdown::mark_cloze;
-use crate::render::wiki::link_wikilinks;
+use crate::render::outputs::{page_url, NotePages, Output};
 use crate::render::{RenderedBank, RenderedQuestion};
 
 const TEMPLATES: [&str; 3] = ["base.html", "index.html", "bank.html"];
@@ -50,7 +47,7 @@ struct BankPage<'a> {
     question_count: usize,
     /// Study cards: a reversible question is two.
     card_count: usize,
-    intro_html: Cow<'a, str>,
+    intro_html: &'a str,
     tags: Vec<&'a str>,
     difficulties: Vec<&'static str>,
     topics: Vec<TopicPage<'a>>,
@@ -69,11 +66,11 @@ struct QuestionPage<'a> {
     anchor: &'a str,
     number: u32,
     kind: &'static str,
-    prompt_html: String,
-    context_html: Cow<'a, str>,
+    prompt_html: &'a str,
+    context_html: &'a str,
     choices: Vec<ChoicePage<'a>>,
-    answer_html: Cow<'a, str>,
-    details_html: Cow<'a, str>,
+    answer_html: &'a str,
+    details_html: &'a str,
     tags: &'a [String],
     topic_slug: &'a str,
     difficulty: &'static str,
@@ -83,7 +80,7 @@ struct QuestionPage<'a> {
 #[derive(Serialize)]
 struct ChoicePage<'a> {
     letter: char,
-    html: Cow<'a, str>,
+    html: &'a str,
     correct: bool,
 }
 
@@ -94,7 +91,8 @@ pub struct SiteEmitter<'a> {
     tera: tera::Tera,
     /// Every page gets the list of banks (`docs/site-contract.md`).
     context: tera::Context,
-    pages: NotePages,
+    /// What wiki links on its pages link to ([`NotePages::key`]).
+    pages_key: String,
 }
 
 impl<'a> SiteEmitter<'a> {
@@ -110,7 +108,7 @@ impl<'a> SiteEmitter<'a> {
         context.insert("site", &site);
         context.insert("root", "");
         context.insert("banks", &links);
-        Ok(SiteEmitter { input, tera, context, pages: NotePages::new(input.banks) })
+        Ok(SiteEmitter { input, tera, context, pages_key: NotePages::new(input.banks).key() })
     }
 }
 
@@ -119,9 +117,13 @@ impl Emitter for SiteEmitter<'_> {
         "site"
     }
 
+    fn output(&self) -> Output {
+        Output::Site
+    }
+
     fn layout(&self) -> String {
         let banks = self.context.get("banks").map(ToString::to_string).unwrap_or_default();
-        format!("{banks}{:?}", self.pages.by_name)
+        format!("{banks}{}", self.pages_key)
     }
 
     fn write_shared(&self, out: &Path) -> Result<Vec<String>> {
@@ -137,13 +139,12 @@ impl Emitter for SiteEmitter<'_> {
         Ok(written)
     }
 
-    fn write_bank(&self, bank: &Bank, html: &BankHtml, out: &Path) -> Result<Vec<String>> {
+    fn write_bank(&self, bank: &Bank, html: &RenderedBank, out: &Path) -> Result<Vec<String>> {
         let mut context = self.context.clone();
-        let link = |note: &str| self.pages.page(note, bank);
-        context.insert("bank", &bank_page(bank, &html.katex, &link));
+        context.insert("bank", &bank_page(bank, html));
         let url = page_url(bank);
         write_page(&self.tera, "bank.html", &context, &out.join(&url))?;
-        let mut written = copy_media(bank, &html.katex, out)?;
+        let mut written = copy_media(bank, html, out)?;
         written.push(url);
         if self.input.config.site.search {
             let part = search_part_url(bank);
@@ -170,10 +171,6 @@ fn write_page(tera: &tera::Tera, template: &str, context: &tera::Context, path: 
     write(path, html.as_bytes())
 }
 
-pub fn page_url(bank: &Bank) -> String {
-    format!("{}.html", bank.id)
-}
-
 fn bank_link(bank: &Bank) -> BankLink<'_> {
     BankLink {
         title: &bank.title,
@@ -183,10 +180,7 @@ fn bank_link(bank: &Bank) -> BankLink<'_> {
     }
 }
 
-/// What a wiki link to a note links to: the note's page, if any.
-type Link<'l> = dyn Fn(&str) -> Option<String> + 'l;
-
-fn bank_page<'a>(bank: &'a Bank, rendered: &'a RenderedBank, link: &Link) -> BankPage<'a> {
+fn bank_page<'a>(bank: &'a Bank, rendered: &'a RenderedBank) -> BankPage<'a> {
     let mut rendered_questions = rendered.questions.iter();
     let topics = bank
         .topics
@@ -198,7 +192,7 @@ fn bank_page<'a>(bank: &'a Bank, rendered: &'a RenderedBank, link: &Link) -> Ban
                 .questions
                 .iter()
                 .zip(rendered_questions.by_ref())
-                .map(|(q, html)| question_page(q, html, &topic.slug, link))
+                .map(|(q, html)| question_page(q, html, &topic.slug))
                 .collect(),
         })
         .collect();
@@ -215,73 +209,30 @@ fn bank_page<'a>(bank: &'a Bank, rendered: &'a RenderedBank, link: &Link) -> Ban
         deck_name: &bank.deck_name,
         question_count: bank.questions().count(),
         card_count: bank.questions().map(|q| if q.kind == Kind::Reversible { 2 } else { 1 }).sum(),
-        intro_html: link_wikilinks(&rendered.intro, link),
+        intro_html: &rendered.intro,
         tags,
         difficulties: difficulties.into_iter().map(difficulty_name).collect(),
         topics,
     }
 }
 
-fn question_page<'a>(
-    q: &'a Question,
-    html: &'a RenderedQuestion,
-    topic_slug: &'a str,
-    link: &Link,
-) -> QuestionPage<'a> {
+fn question_page<'a>(q: &'a Question, html: &'a RenderedQuestion, topic_slug: &'a str) -> QuestionPage<'a> {
     let correct = q.kind.correct();
-    let choice = |(i, choice)| ChoicePage {
-        letter: option_letter(i),
-        html: link_wikilinks(choice, link),
-        correct: correct.contains(&i),
-    };
+    let choice = |(i, html)| ChoicePage { letter: option_letter(i), html, correct: correct.contains(&i) };
     QuestionPage {
         id: &q.id,
         anchor: &q.slug,
         number: q.number,
         kind: q.kind.as_str(),
-        prompt_html: mark_cloze(&link_wikilinks(&html.prompt, link)),
-        context_html: link_wikilinks(&html.context, link),
+        prompt_html: &html.prompt,
+        context_html: &html.context,
         choices: html.choices.iter().map(String::as_str).enumerate().map(choice).collect(),
-        answer_html: link_wikilinks(&html.answer, link),
-        details_html: link_wikilinks(&html.details, link),
+        answer_html: &html.answer,
+        details_html: &html.details,
         tags: &q.tags,
         topic_slug,
         difficulty: q.difficulty.map_or("", difficulty_name),
         line: q.span.line,
-    }
-}
-
-/// The bank pages of the build by note name (file stem, lower case, as
-/// Obsidian matches links): `[[Note]]`, `[[folder/Note]]`, `[[Note.md]]`.
-struct NotePages {
-    /// Name → (path without extension, lower case, `/`-separated; page).
-    by_name: BTreeMap<String, Vec<(String, String)>>,
-}
-
-impl NotePages {
-    fn new(banks: &[Bank]) -> NotePages {
-        let mut by_name: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-        for bank in banks {
-            let path = bank.source_path.with_extension("").to_string_lossy().replace('\\', "/").to_lowercase();
-            let name = path.rsplit('/').next().unwrap_or_default().to_string();
-            by_name.entry(name).or_default().push((path, page_url(bank)));
-        }
-        NotePages { by_name }
-    }
-
-    /// The page `target` (`Note#Heading`) links to from `bank`'s page;
-    /// `#Heading` alone is the bank's own. Of two notes with one name, the
-    /// one whose path ends as written, else the first.
-    fn page(&self, target: &str, bank: &Bank) -> Option<String> {
-        let note = target.split('#').next().unwrap_or_default().trim().to_lowercase();
-        let note = note.strip_suffix(".md").unwrap_or(&note);
-        if note.is_empty() {
-            return Some(page_url(bank));
-        }
-        let candidates = self.by_name.get(note.rsplit('/').next().unwrap_or_default())?;
-        let suffix = format!("/{}", note.trim_start_matches('/'));
-        let by_path = candidates.iter().find(|(path, _)| path.ends_with(&suffix));
-        by_path.or(candidates.first()).map(|(_, page)| page.clone())
     }
 }
 
@@ -342,25 +293,6 @@ fn index_words(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wiki_links_find_the_page_of_their_note() {
-        use crate::emit::tests::bank;
-        let at = |path: &str, id: &str| {
-            let mut bank = bank(Vec::new()).0;
-            (bank.source_path, bank.id) = (path.into(), id.into());
-            bank
-        };
-        let banks =
-            [at("/v/a/Cell biology.md", "a-cell"), at("/v/b/Cell Biology.md", "b-cell"), at("/v/Genes.md", "genes")];
-        let pages = NotePages::new(&banks);
-        let page = |target: &str| pages.page(target, &banks[2]);
-        assert_eq!(page("cell biology#Membranes").as_deref(), Some("a-cell.html"));
-        assert_eq!(page("b/Cell biology").as_deref(), Some("b-cell.html"));
-        assert_eq!(page("Genes.md").as_deref(), Some("genes.html"));
-        assert_eq!(page("#Heading").as_deref(), Some("genes.html"));
-        assert_eq!(page("Proteins"), None);
-    }
 
     #[test]
     fn index_words_leaves_out_long_words() {

@@ -193,7 +193,7 @@ impl<'a> Assembler<'a> {
     /// `{{c1::...}}`, else open.
     fn kind(&mut self, prompt: &Rich, parts: &mut Parts) -> Kind {
         if parts.choices.is_empty() {
-            return if has_cloze(&prompt.markdown) { Kind::Cloze } else { Kind::Open };
+            return if crate::cloze::has_deletions(&prompt.markdown) { Kind::Cloze } else { Kind::Open };
         }
         let choices: Vec<Rich> = parts.choices.iter().map(|b| self.rich(std::slice::from_ref(b))).collect();
         let (correct, key_reported) = match parts.task_key.take() {
@@ -446,14 +446,6 @@ fn plain_prompt(rich: &Rich) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn has_cloze(markdown: &str) -> bool {
-    markdown.match_indices("{{c").any(|(i, _)| {
-        let rest = &markdown[i + 3..];
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        digits > 0 && rest[digits..].starts_with("::")
-    })
-}
-
 fn merge_tags(bank: &[String], question: &[String], topic_slug: &str) -> Vec<String> {
     let mut tags: Vec<String> = Vec::new();
     for tag in bank.iter().chain(question).map(String::as_str).chain([topic_slug]) {
@@ -462,15 +454,4 @@ fn merge_tags(bank: &[String], question: &[String], topic_slug: &str) -> Vec<Str
         }
     }
     tags
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cloze_detection() {
-        assert!(has_cloze("The {{c1::mitochondria}} is"));
-        assert!(!has_cloze("{{c::x}} and {{ c1 }}"));
-    }
 }

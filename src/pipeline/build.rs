@@ -35,6 +35,7 @@ use crate::katex::KatexMemo;
 use crate::load::Project;
 use crate::lock::{record, IdLock, LOCK_FILE};
 use crate::model::Bank;
+use crate::render::outputs::NotePages;
 use crate::theme::Theme;
 use crate::write::{recover_lock, LockWrite, OutputGuard};
 
@@ -105,6 +106,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
         out: &out,
         katex: &katex,
         progress: &options.progress,
+        pages: NotePages::new(&compiled.banks),
     };
     let new_lock = (previous.as_ref() != Some(&lock)).then(|| lock.to_toml());
     let emitted = pipeline.emit(&job, new_lock.as_deref().map(|text| LockWrite { path: &lock_path, text }))?;

@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use rayon::prelude::*;
@@ -18,13 +19,14 @@ use crate::config::MathEngine;
 use crate::emit::anki::AnkiEmitter;
 use crate::emit::print::PrintEmitter;
 use crate::emit::site::SiteEmitter;
-use crate::emit::{BankHtml, EmitInput, Emitter};
+use crate::emit::{EmitInput, Emitter};
 use crate::fingerprint::FINGERPRINTS_FILE;
 use crate::fingerprint::{BankRecord, BankState, OutputRecord, SourceRecord};
 use crate::katex::KatexMemo;
 use crate::load::Project;
 use crate::lock::IdLock;
 use crate::progress::Progress;
+use crate::render::outputs::{html_for, NotePages};
 use crate::render::{render_bank, Folders, MathOutput};
 use crate::write::{carry_over, write_outputs, LockWrite, Swap};
 
@@ -44,6 +46,8 @@ pub(super) struct EmitJob<'a> {
     pub(super) out: &'a Path,
     pub(super) katex: &'a KatexMemo,
     pub(super) progress: &'a Progress,
+    /// The pages wiki links on the site link to.
+    pub(super) pages: NotePages,
 }
 
 /// What emitting did, for the report and the fingerprints.
@@ -53,6 +57,9 @@ pub(super) struct Emitted {
     pub(super) images: BTreeMap<usize, BTreeMap<PathBuf, String>>,
     pub(super) rendered: usize,
     pub(super) cached: usize,
+    /// Rendering and emitting time, summed over the banks.
+    render_time: Duration,
+    emit_time: Duration,
 }
 
 /// The files of one output folder, relative to it.
@@ -73,6 +80,9 @@ struct BankEmitted {
     /// Render cache hits and misses.
     hits: usize,
     misses: usize,
+    /// Time spent rendering the bank and emitting it.
+    render_time: Duration,
+    emit_time: Duration,
 }
 
 impl EmitJob<'_> {
@@ -95,8 +105,17 @@ impl EmitJob<'_> {
                 self.emit_bank(i, &emitters, &wanted, staging)
             })
             .collect::<Result<_>>()?;
-        let mut emitted = Emitted { outputs, images: BTreeMap::new(), rendered: 0, cached: 0 };
+        let mut emitted = Emitted {
+            outputs,
+            images: BTreeMap::new(),
+            rendered: 0,
+            cached: 0,
+            render_time: Duration::ZERO,
+            emit_time: Duration::ZERO,
+        };
         for bank in results {
+            emitted.render_time += bank.render_time;
+            emitted.emit_time += bank.emit_time;
             for (output, files) in emitted.outputs.iter_mut().zip(bank.files) {
                 output.banks[bank.index] = files.unwrap_or_default();
             }
@@ -153,8 +172,9 @@ impl EmitJob<'_> {
         Ok(emitters)
     }
 
-    /// Renders bank `index` (through its render cache) and writes its
-    /// files for the emitters `wanted`.
+    /// Renders bank `index` (stage 5: through its render cache, then the
+    /// HTML of each output wanted) and writes its files for those outputs
+    /// (stage 6).
     fn emit_bank(
         &self,
         index: usize,
@@ -162,35 +182,46 @@ impl EmitJob<'_> {
         wanted: &[bool],
         staging: &Path,
     ) -> Result<BankEmitted> {
+        let started = Instant::now();
         let bank = &self.input.banks[index];
         let config = &self.project.config;
         let cache = DiskCache::open(&render_cache_path(self.out, &bank.id));
         let content_dir = self.project.content_dir();
         let folders = Folders { content_dir: &content_dir, vault: self.project.vault.as_ref() };
         let render = |math| render_bank(bank, config, &folders, &cache, self.katex, math);
-        let mathjax = self.outputs.anki && config.anki.math == MathEngine::Mathjax;
-        let html = BankHtml { katex: render(MathOutput::Katex), mathjax: mathjax.then(|| render(MathOutput::Mathjax)) };
+        let katex = render(MathOutput::Katex);
+        let mathjax =
+            (self.outputs.anki && config.anki.math == MathEngine::Mathjax).then(|| render(MathOutput::Mathjax));
+        let (mut render_time, mut emit_time) = (started.elapsed(), Duration::ZERO);
         let mut files = Vec::new();
         for (emitter, wanted) in emitters.iter().zip(wanted) {
-            let written = match *wanted && !bank.is_empty() {
-                true => Some(emitter.write_bank(bank, &html, &staging.join(emitter.name()))?),
-                false => None,
-            };
-            files.push(written);
+            if !wanted || bank.is_empty() {
+                files.push(None);
+                continue;
+            }
+            let started = Instant::now();
+            let html = html_for(emitter.output(), bank, &katex, mathjax.as_ref(), &self.pages);
+            render_time += started.elapsed();
+            let started = Instant::now();
+            files.push(Some(emitter.write_bank(bank, &html, &staging.join(emitter.name()))?));
+            emit_time += started.elapsed();
         }
         cache.save()?;
-        let images = html.katex.media.iter().cloned().collect();
+        let images = katex.media.iter().cloned().collect();
         let (hits, misses) = cache.counts();
         self.progress.advance();
-        Ok(BankEmitted { index, files, images, hits, misses })
+        Ok(BankEmitted { index, files, images, hits, misses, render_time, emit_time })
     }
 }
 
 impl Pipeline<'_> {
     /// Stages 5 and 6: renders and emits the banks that changed into a
     /// new generation of the outputs, made current with `lock` in one step.
+    /// Banks are rendered and emitted one after the other, in parallel, so
+    /// only a few banks' HTML is held at once; the two stages' times are
+    /// summed over banks.
     pub(super) fn emit(&mut self, job: &EmitJob, lock: Option<LockWrite>) -> Result<Emitted> {
-        self.timed("render, emit, write", |_| {
+        let emitted = self.timed("render, emit, write", |_| {
             let mut emitted = None;
             let swap = Swap {
                 output_dir: job.out,
@@ -202,8 +233,11 @@ impl Pipeline<'_> {
                 emitted = Some(job.emit(generation)?);
                 Ok(())
             })?;
-            Ok(emitted.expect("emit ran"))
-        })
+            anyhow::Ok(emitted.expect("emit ran"))
+        })?;
+        self.timings.push(("  render (summed over banks)", emitted.render_time));
+        self.timings.push(("  emit (summed over banks)", emitted.emit_time));
+        Ok(emitted)
     }
 }
 

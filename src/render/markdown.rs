@@ -10,9 +10,9 @@
 //! notes cannot inject script, `javascript:` links are dropped, comments
 //! such as `<!--SR:…-->` scheduling data are removed); point
 //! every image, Markdown or raw `<img>`, at its content-hashed copy or
-//! remove its source ([`super::media`]); mark cloze
-//! deletions; put the trusted math and code HTML back in place of the
-//! placeholders.
+//! remove its source ([`super::media`]); put the trusted math and code
+//! HTML back in place of the placeholders. (Each output's own changes,
+//! such as marked cloze deletions, are [`super::outputs`]'.)
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -314,33 +314,6 @@ fn restore(html: &str, trusted: &[String]) -> String {
     out
 }
 
-/// `{{c1::text}}` and `{{c1::text::hint}}` → `<span class="cloze" data-cloze="1">text</span>`,
-/// for outputs that show cloze deletions themselves (Anki keeps the syntax).
-pub fn mark_cloze(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(start) = rest.find("{{c") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 3..];
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        let close = after.find("}}");
-        match close.filter(|_| digits > 0 && after[digits..].starts_with("::")) {
-            Some(close) if close > digits + 2 => {
-                let inner = &after[digits + 2..close];
-                let text = inner.split("::").next().unwrap_or(inner);
-                out.push_str(&format!("<span class=\"cloze\" data-cloze=\"{}\">{text}</span>", &after[..digits]));
-                rest = &after[close + 2..];
-            }
-            _ => {
-                out.push_str("{{c");
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Raw HTML in notes keeps safe formatting only.
 fn sanitizer() -> &'static ammonia::Builder<'static> {
     static SANITIZER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
@@ -460,11 +433,7 @@ mod tests {
     }
 
     #[test]
-    fn cloze_and_stray_placeholders() {
-        assert_eq!(
-            mark_cloze("a {{c1::b::hint}} {{c2::c}} {{x}}"),
-            "a <span class=\"cloze\" data-cloze=\"1\">b</span> <span class=\"cloze\" data-cloze=\"2\">c</span> {{x}}"
-        );
+    fn stray_placeholders() {
         assert_eq!(restore("\u{E000}7\u{E001} \u{E000}0\u{E001}", &["ok".into()]), "\u{E000}7\u{E001} ok");
     }
 }

@@ -12,6 +12,7 @@ pub mod highlight;
 pub mod markdown;
 pub mod math;
 pub mod media;
+pub mod outputs;
 pub mod wiki;
 
 use std::collections::BTreeMap;

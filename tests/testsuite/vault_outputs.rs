@@ -14,10 +14,11 @@ use studymark::cache::DiskCache;
 use studymark::emit::anki::{anki_css, note_type_hashes, AnkiEmitter};
 use studymark::emit::print::PrintEmitter;
 use studymark::emit::site::SiteEmitter;
-use studymark::emit::{BankHtml, EmitInput, Emitter};
+use studymark::emit::{EmitInput, Emitter};
 use studymark::katex::KatexMemo;
 use studymark::load::Project;
 use studymark::model::{Bank, Kind, Question, Rich, Style, Topic};
+use studymark::render::outputs::{html_for, NotePages};
 use studymark::render::{render_bank, Folders, MathOutput};
 
 use crate::build::{read, studymark};
@@ -135,12 +136,11 @@ pub fn emit_vault(root: &Path, out: &Path) {
     let (cache, katex) = (DiskCache::default(), KatexMemo::default());
     let content_dir = project.content_dir();
     let folders = Folders { content_dir: &content_dir, vault: project.vault.as_ref() };
+    let pages = NotePages::new(&banks);
     for bank in &banks {
-        let html = BankHtml {
-            katex: render_bank(bank, &project.config, &folders, &cache, &katex, MathOutput::Katex),
-            mathjax: None,
-        };
+        let katex = render_bank(bank, &project.config, &folders, &cache, &katex, MathOutput::Katex);
         for emitter in &emitters {
+            let html = html_for(emitter.output(), bank, &katex, None, &pages);
             emitter.write_bank(bank, &html, &out.join(emitter.name())).unwrap();
         }
     }

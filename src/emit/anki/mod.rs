@@ -19,11 +19,12 @@ use std::sync::OnceLock;
 
 use anyhow::{Context, Result};
 
-use super::{BankHtml, EmitInput, Emitter};
+use super::{EmitInput, Emitter};
 use crate::config::MathEngine;
 use crate::lock::IdLock;
 use crate::model::{Bank, Kind, Question, Topic};
 use crate::render::highlight::{anki_highlight_css, escape};
+use crate::render::outputs::Output;
 use crate::render::{RenderedBank, RenderedQuestion};
 pub use note_types::{note_type_hashes, CLOZE_ID, MULTIPLE_CHOICE_ID};
 use note_types::{BASIC, CLOZE, MULTIPLE_CHOICE, REVERSIBLE};
@@ -74,6 +75,10 @@ impl Emitter for AnkiEmitter<'_> {
         "anki"
     }
 
+    fn output(&self) -> Output {
+        Output::Anki
+    }
+
     /// Every package carries the note types with their modification times.
     fn layout(&self) -> String {
         format!("{:?}", self.note_types.mods)
@@ -91,8 +96,7 @@ impl Emitter for AnkiEmitter<'_> {
         Ok(Vec::new())
     }
 
-    fn write_bank(&self, bank: &Bank, html: &BankHtml, out: &Path) -> Result<Vec<String>> {
-        let html = html.mathjax.as_ref().unwrap_or(&html.katex);
+    fn write_bank(&self, bank: &Bank, html: &RenderedBank, out: &Path) -> Result<Vec<String>> {
         let scratch = self.scratch.join(&bank.id);
         std::fs::create_dir_all(&scratch).with_context(|| format!("cannot create {}", scratch.display()))?;
         let notes = bank_notes(bank, self.input.root, html, self.lock);
@@ -128,13 +132,13 @@ fn note(
     html: &RenderedQuestion,
     modified: i64,
 ) -> NoteSpec {
-    let front = media_names(&format!("{}{}", html.prompt, html.context));
-    let back = media_names(&format!("{}{}", html.answer, html.details));
+    let front = format!("{}{}", html.prompt, html.context);
+    let back = format!("{}{}", html.answer, html.details);
     let source = escape(&format!("{} · {}:{}", bank.title, source_label, question.span.line));
     let (note_type, fields) = match &question.kind {
         Kind::Open | Kind::Reversible => {
             let note_type = if question.kind == Kind::Reversible { REVERSIBLE } else { BASIC };
-            (note_type, vec![front, media_names(&html.answer), media_names(&html.details), source])
+            (note_type, vec![front, html.answer.clone(), html.details.clone(), source])
         }
         Kind::MultipleChoice { correct, .. } => {
             let choices: String = html
@@ -143,7 +147,7 @@ fn note(
                 .enumerate()
                 .map(|(i, c)| {
                     let class = if correct.contains(&i) { " class=\"correct\"" } else { "" };
-                    format!("<li{class}>{}</li>", media_names(c))
+                    format!("<li{class}>{c}</li>")
                 })
                 .collect();
             let key = question.kind.key_label();
@@ -184,11 +188,6 @@ fn relative_path(path: &Path, root: &Path) -> String {
     let path = canonical(path);
     let relative = path.strip_prefix(canonical(root)).ok().map(Path::to_path_buf);
     relative.or_else(|| path.file_name().map(PathBuf::from)).unwrap_or(path).to_string_lossy().replace('\\', "/")
-}
-
-/// Images are flat media files in Anki: `media/<hash>.png` → `<hash>.png`.
-fn media_names(html: &str) -> String {
-    html.replace("src=\"media/", "src=\"")
 }
 
 /// Points KaTeX's font URLs at `_KaTeX_*.woff2` media files and drops the

@@ -66,7 +66,6 @@ fn a_reversible_question_is_one_note_with_a_card_each_way() {
     let emitter = AnkiEmitter::new(&input, &lock, &dir.path().join("scratch"));
     let out = dir.path().join("anki");
     emitter.write_shared(&out).unwrap();
-    let html = BankHtml { katex: html, mathjax: None };
     assert_eq!(emitter.write_bank(&banks[0], &html, &out).unwrap(), ["cells.apkg"]);
 
     let (notes, templates) = read_collection(&out.join("cells.apkg"));

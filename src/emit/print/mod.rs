@@ -20,12 +20,12 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{load_templates, BankHtml, EmitInput, Emitter};
+use super::{load_templates, EmitInput, Emitter};
 use crate::config::{AnswerPlacement, Paper};
 use crate::lock::IdLock;
 use crate::model::{option_letter, Bank, Kind, Question};
 use crate::render::highlight::print_highlight_css;
-use crate::render::markdown::mark_cloze;
+use crate::render::outputs::Output;
 use crate::render::{RenderedBank, RenderedQuestion};
 use cards::{CardSides, Content};
 
@@ -57,7 +57,7 @@ struct PrintTopic<'a> {
 #[derive(Serialize)]
 struct PrintQuestion<'a> {
     number: usize,
-    prompt_html: String,
+    prompt_html: &'a str,
     context_html: &'a str,
     choices: Vec<PrintChoice<'a>>,
     key: String,
@@ -115,6 +115,10 @@ impl Emitter for PrintEmitter<'_> {
         "print"
     }
 
+    fn output(&self) -> Output {
+        Output::Print
+    }
+
     fn write_shared(&self, out: &Path) -> Result<Vec<String>> {
         let mut written = Vec::new();
         for (path, bytes) in self.input.theme.files_under("static/katex/fonts") {
@@ -124,8 +128,7 @@ impl Emitter for PrintEmitter<'_> {
         Ok(written)
     }
 
-    fn write_bank(&self, bank: &Bank, html: &BankHtml, out: &Path) -> Result<Vec<String>> {
-        let html = &html.katex;
+    fn write_bank(&self, bank: &Bank, html: &RenderedBank, out: &Path) -> Result<Vec<String>> {
         let print = &self.input.config.print;
         let mut context = tera::Context::new();
         context.insert("bank", &print_bank(bank, html, self.lock));
@@ -223,7 +226,7 @@ fn print_question<'a>(number: usize, question: &'a Question, html: &'a RenderedQ
     let correct = question.kind.correct();
     PrintQuestion {
         number,
-        prompt_html: mark_cloze(&html.prompt),
+        prompt_html: &html.prompt,
         context_html: &html.context,
         choices: html
             .choices
@@ -317,7 +320,6 @@ mod tests {
         let input = EmitInput { config: &config, root: dir.path(), banks: &banks, theme: &theme };
         let lock = crate::lock::update_lock(None, &mut [], "", 0).0;
         let emitter = PrintEmitter::new(&input, &lock, None, &dir.path().join("scratch")).unwrap();
-        let html = BankHtml { katex: html, mathjax: None };
         emitter.write_bank(&banks[0], &html, dir.path()).unwrap();
         let page = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
         let count = |page: &str, text: &str| page.matches(text).count();
