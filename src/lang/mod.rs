@@ -4,6 +4,7 @@
 //! them once; validation and rendering read the result.
 
 mod detect;
+mod scores;
 
 pub use detect::detect_language;
 

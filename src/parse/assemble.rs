@@ -17,15 +17,15 @@
 use std::collections::{HashMap, HashSet};
 
 use super::blocks::{parse_blocks, Block, BlockKind};
-use super::cards::clean_card_text;
+use super::cards::{clean_card_text, ClozeSyntax};
 use super::choices::{self, Key};
 use super::identity::{distinguisher, Identities, Identity};
 use super::text::{difficulty_line, id_comment, normalize_prompt, slugify, tags_line, trailing_difficulty};
 use super::{is_paragraph, is_spacer, Draft};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::lang::{detect_language, normalize_language};
-use crate::model::{Bank, CodeBlock, Kind, LanguageSource, Link, Math, Question, Rich};
-use crate::source::SourceFile;
+use crate::model::{Bank, CodeBlock, Difficulty, Kind, LanguageSource, Link, Math, Question, Rich};
+use crate::source::{SourceFile, Span};
 
 /// Assembles the questions of one bank, tracking what must be unique in it.
 pub struct Assembler<'a> {
@@ -108,17 +108,11 @@ impl<'a> Assembler<'a> {
         let asks = draft.number.is_some() || question_block.as_ref().is_some_and(|b| choices::asks_something(&b.text));
         split_body(text, body, answer_from, asks, &mut parts);
 
-        let mut prompt = question_block.map(|b| self.rich(std::slice::from_ref(&b))).unwrap_or_default();
-        if let Some(syntax) = note_card {
-            prompt = self.rich(&front);
-            prompt.markdown = clean_card_text(&prompt.markdown, Some(syntax));
-            prompt.plain = clean_card_text(&prompt.plain, None);
-        }
-        let mut difficulty = draft.difficulty;
-        if let Some((d, len)) = trailing_difficulty(&prompt.markdown) {
-            difficulty = difficulty.or(Some(d));
-            prompt.markdown.truncate(prompt.markdown.len() - len);
-        }
+        let prompt = match note_card {
+            Some(syntax) => self.card_prompt(&front, syntax),
+            None => question_block.map(|b| self.rich(std::slice::from_ref(&b))).unwrap_or_default(),
+        };
+        let (prompt, difficulty) = without_difficulty_mark(prompt, draft.difficulty);
         let mut kind = self.kind(&prompt, &mut parts);
         if draft.reversible && kind == Kind::Open {
             kind = Kind::Reversible;
@@ -126,15 +120,7 @@ impl<'a> Assembler<'a> {
         let all_text = || parts.context.iter().chain(&parts.answer).chain(&parts.details).map(|b| b.text.as_str());
         let difficulty = difficulty.or_else(|| all_text().find_map(difficulty_line));
         let prompt_text = plain_prompt(&prompt);
-        let start = prompt.spans.first().map_or(draft.prompt.start, |s| s.start);
-        let end = [&parts.answer, &parts.details, &parts.context, &parts.choices]
-            .iter()
-            .filter_map(|blocks| blocks.iter().map(|b| b.range.end).max())
-            .max()
-            .unwrap_or(draft.prompt.end)
-            .max(draft.prompt.end)
-            .max(start);
-        let span = self.file.span(start..end);
+        let span = self.question_span(&prompt, &parts, &draft.prompt);
         let apart = distinguisher(&parts.context, &parts.choices, text);
         // A key answers a multiple-choice question, deletions a cloze.
         let keyed = matches!(&kind, Kind::MultipleChoice { correct, .. } if !correct.is_empty()) || kind == Kind::Cloze;
@@ -163,6 +149,28 @@ impl<'a> Assembler<'a> {
             inferred: draft.inferred,
             span,
         }
+    }
+
+    /// A note tool's card front: all its blocks, without the tool's
+    /// metadata, its clozes in Anki's syntax.
+    fn card_prompt(&self, front: &[Block], syntax: ClozeSyntax) -> Rich {
+        let mut prompt = self.rich(front);
+        prompt.markdown = clean_card_text(&prompt.markdown, Some(syntax));
+        prompt.plain = clean_card_text(&prompt.plain, None);
+        prompt
+    }
+
+    /// From the start of the question text to the end of its last part.
+    fn question_span(&self, prompt: &Rich, parts: &Parts, draft_prompt: &std::ops::Range<usize>) -> Span {
+        let start = prompt.spans.first().map_or(draft_prompt.start, |s| s.start);
+        let end = [&parts.answer, &parts.details, &parts.context, &parts.choices]
+            .iter()
+            .filter_map(|blocks| blocks.iter().map(|b| b.range.end).max())
+            .max()
+            .unwrap_or(draft_prompt.end)
+            .max(draft_prompt.end)
+            .max(start);
+        self.file.span(start..end)
     }
 
     /// Drops spacers and moves id comments and `Tags:` lines out of the body.
@@ -342,6 +350,18 @@ impl<'a> Assembler<'a> {
             }
         }
         rich
+    }
+}
+
+/// The prompt without a trailing difficulty mark (`👶`, `⭐️`, `🚀`), and
+/// the difficulty: the one already known, else the mark's.
+fn without_difficulty_mark(mut prompt: Rich, known: Option<Difficulty>) -> (Rich, Option<Difficulty>) {
+    match trailing_difficulty(&prompt.markdown) {
+        Some((difficulty, len)) => {
+            prompt.markdown.truncate(prompt.markdown.len() - len);
+            (prompt, known.or(Some(difficulty)))
+        }
+        None => (prompt, known),
     }
 }
 

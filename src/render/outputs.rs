@@ -122,17 +122,30 @@ impl NotePages {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emit::tests::{bank, question};
-    use crate::model::Kind;
+    use crate::config::Config;
+    use crate::source::SourceFile;
+
+    /// A bank of `questions` open questions read from `path`, rendered as
+    /// one paragraph per fragment.
+    fn bank_at(path: &str, id: &str, questions: usize) -> (Bank, RenderedBank) {
+        let text: String = (0..questions).map(|n| format!("? Why {n}?\n\nBecause.\n\n")).collect();
+        let mut bank = crate::parse::parse_bank(&SourceFile::new(path, text), id, &Config::default(), None).0;
+        bank.source_path = path.into();
+        let question = |_| RenderedQuestion {
+            prompt: "<p>A {{c1::b}}</p>".into(),
+            context: String::new(),
+            choices: Vec::new(),
+            answer: "<p>See <img src=\"media/x.png\"></p>".into(),
+            details: String::new(),
+        };
+        let html =
+            RenderedBank { intro: String::new(), questions: (0..questions).map(question).collect(), media: Vec::new() };
+        (bank, html)
+    }
 
     #[test]
     fn wiki_links_find_the_page_of_their_note_and_never_an_empty_one() {
-        let at = |path: &str, id: &str, questions: usize| {
-            let asked = (0..questions).map(|n| question(&format!("q{n}"), Kind::Open, "Why?", "Because.")).collect();
-            let mut bank = bank(asked).0;
-            (bank.source_path, bank.id) = (path.into(), id.into());
-            bank
-        };
+        let at = |path: &str, id: &str, questions: usize| bank_at(path, id, questions).0;
         let banks = [
             at("/v/a/Cell biology.md", "a-cell", 1),
             at("/v/b/Cell Biology.md", "b-cell", 1),
@@ -151,9 +164,7 @@ mod tests {
 
     #[test]
     fn each_output_gets_its_own_html() {
-        let (bank, katex) =
-            bank(vec![question("c", Kind::Cloze, "A {{c1::b}} [[Genes]]", "See <img src=\"media/x.png\">")]);
-        let mut katex = katex;
+        let (bank, mut katex) = bank_at("cells.md", "cells", 1);
         katex.questions[0].prompt = "A {{c1::b}} <span class=\"wikilink\" data-note=\"Cells\">Cells</span>".into();
         let pages = NotePages::new(std::slice::from_ref(&bank));
         let site = html_for(Output::Site, &bank, &katex, None, &pages);

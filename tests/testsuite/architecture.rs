@@ -116,3 +116,63 @@ fn the_cycle_finder_finds_a_cycle() {
         ["hash", "model", "source"].map(String::from).into()
     );
 }
+
+const MAX_FILE_LINES: usize = 500;
+const MAX_FN_LINES: usize = 80;
+
+/// Functions of a file longer than [`MAX_FN_LINES`]: (name, lines). A
+/// function runs from its `fn` line to the first line after it that closes
+/// at the same indentation (rustfmt keeps that so).
+fn long_functions(text: &str) -> Vec<(String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut long = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let is_fn = ["fn ", "pub fn ", "pub(crate) fn ", "pub(super) fn ", "async fn ", "const fn "]
+            .iter()
+            .any(|p| trimmed.starts_with(p));
+        if !is_fn || trimmed.ends_with(';') {
+            continue;
+        }
+        let indent = &line[..line.len() - trimmed.len()];
+        let close = format!("{indent}}}");
+        let Some(end) = lines[i + 1..].iter().position(|l| l.starts_with(&close) && l.trim() == "}") else { continue };
+        if end + 2 > MAX_FN_LINES {
+            let name: String = trimmed
+                .split("fn ")
+                .nth(1)
+                .unwrap_or("")
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            long.push((name, end + 2));
+        }
+    }
+    long
+}
+
+#[test]
+fn no_file_over_500_lines_and_no_function_over_80() {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let mut problems = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let name = file.strip_prefix(src()).unwrap().display().to_string();
+        let count = text.lines().count();
+        if count > MAX_FILE_LINES {
+            problems.push(format!("{name}: {count} lines"));
+        }
+        for (function, length) in long_functions(&text) {
+            problems.push(format!("{name}: fn {function} is {length} lines"));
+        }
+    }
+    assert!(problems.is_empty(), "too long:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn the_length_checks_see_long_functions() {
+    let body = "    let x = 1;\n".repeat(MAX_FN_LINES);
+    let text = format!("fn short() {{\n}}\n\nimpl A {{\n    pub fn long() {{\n{body}    }}\n}}\n");
+    assert_eq!(long_functions(&text), [("long".to_string(), MAX_FN_LINES + 2)]);
+}
