@@ -5,6 +5,7 @@ mod architecture;
 mod build;
 mod cli;
 mod diagnostics;
+mod docs;
 mod e2e_anki;
 mod e2e_print;
 mod e2e_serve;
