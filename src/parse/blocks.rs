@@ -13,6 +13,10 @@ use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+mod html_run;
+
+use html_run::{HtmlPiece, HtmlRun};
+
 /// One top-level Markdown block.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Block {
@@ -161,35 +165,6 @@ struct BlockBuilder {
     html: Option<HtmlRun>,
 }
 
-/// Raw HTML text and, per piece (event), where it starts in `text` and
-/// its range in the file.
-#[derive(Default)]
-struct HtmlRun {
-    text: String,
-    pieces: Vec<HtmlPiece>,
-}
-
-struct HtmlPiece {
-    start: usize,
-    file: Range<usize>,
-    /// The event's text is the file's text there (not so in a block quote,
-    /// whose `>` markers are left out): offsets map one to one.
-    verbatim: bool,
-}
-
-impl HtmlRun {
-    /// The file offset of `at` in the run's text; the start or end of its
-    /// piece when the piece is not verbatim.
-    fn to_file(&self, at: usize, end: bool) -> usize {
-        let Some(piece) = self.pieces.iter().rev().find(|p| p.start <= at) else { return 0 };
-        match piece.verbatim {
-            true => piece.file.start + (at - piece.start),
-            false if end => piece.file.end,
-            false => piece.file.start,
-        }
-    }
-}
-
 #[derive(Default, PartialEq)]
 enum StrongState {
     #[default]
@@ -263,11 +238,7 @@ impl BlockBuilder {
     fn take_html_links(&mut self) {
         let Some(run) = self.html.take() else { return };
         let Some(block) = self.current.as_mut() else { return };
-        for url in crate::media::html_urls(&run.text) {
-            let start = run.to_file(url.value.start, false);
-            let range = start..run.to_file(url.value.end, true).max(start);
-            block.links.push(LinkRef { url: url.url, image: url.image, range });
-        }
+        block.links.extend(run.links());
     }
 
     fn begin(&mut self, kind: BlockKind, range: Range<usize>) {
