@@ -1,5 +1,6 @@
-//! The command line: `check` and `model` (load → parse → validate),
-//! `build` (all stages) and `serve` (build, serve, rebuild on changes).
+//! The command line: `model` (load → parse → resolve ids), `check` (then
+//! validate), `build` (all stages) and `serve` (build, serve, rebuild on
+//! changes), each through [`crate::pipeline`].
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -68,7 +68,8 @@ pub struct MathConfig {
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct AnkiConfig {
-    /// Deck name prefix. Default: each bank's title.
+    /// The Anki deck of banks whose front matter names none. Default: each
+    /// bank's title.
     pub deck: Option<String>,
     /// `"katex"` (rendered HTML) or `"mathjax"` (Anki's own). Default: `"katex"`.
     pub math: MathEngine,

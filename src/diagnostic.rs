@@ -20,7 +20,7 @@ pub enum Severity {
 }
 
 /// Every diagnostic code studymark emits. The string form is stable: editors
-/// and CI scripts match on it. Each is documented in the README.
+/// and CI scripts match on it. Each is documented in `docs/diagnostics.md` (a test checks it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Code {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 const CONFIG: &str = r#"# studymark project settings. Every key is optional; the values below are
-# the defaults. See the README for what each one does.
+# the defaults. See docs/configuration.md for what each one does.
 
 # Site title.
 # title = "studymark"

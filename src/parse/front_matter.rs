@@ -104,7 +104,9 @@ pub fn split_front_matter(file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) 
     if let Some(name) = &split.front.style {
         split.style = Style::from_name(name);
         if split.style.is_none() {
-            reader.warn(format!("unknown style `{name}`; expected marker, heading, bold, details or qa; detecting it"));
+            reader.warn(format!(
+                "unknown style `{name}`; expected marker, heading, bold, details, qa or cards; detecting it"
+            ));
         }
     }
     split
