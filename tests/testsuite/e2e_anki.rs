@@ -66,25 +66,28 @@ fn apkg_imports_into_anki() {
     crate::run_check_script("tests/anki/check_apkg.py", command, TIMEOUT);
 }
 
-/// The decks of a vault (`crate::vault_outputs::emit_vault`): `tests/anki/check_vault.py`
-/// imports them with Anki's importer: a reversible card is one note with a
-/// card each way, wiki links are text, embeds are media, callouts boxes.
-/// Screenshots land in `output/e2e/anki-vault/`.
+/// The decks of the fixture vault (`tests/fixtures/vault/`, built by
+/// `crate::vault::build_vault`): `tests/anki/check_vault.py` imports them
+/// with Anki's importer: note types, both cards of a reversible note, cloze
+/// cards from highlights, decks from `#flashcards/...` tags, `TARGET DECK`
+/// and `cards-deck`, wiki links as text, embeds as media, callouts as boxes,
+/// and the integrity of every package. Screenshots land in
+/// `output/e2e/anki-vault/`.
 #[test]
 fn vault_decks_import_into_anki() {
     require_test_env();
-    let work = tempfile::tempdir().unwrap();
-    let vault = work.path().join("vault");
-    crate::vault_outputs::write_vault(&vault);
-    crate::vault_outputs::emit_vault(&vault, &work.path().join("built"));
+    let vault = crate::vault::build_vault();
+    let scratch = tempfile::tempdir().unwrap();
 
     let mut command = Command::new(root().join(".venv/bin/python"));
     command
         .arg(root().join("tests/anki/check_vault.py"))
         .arg("--anki")
-        .arg(work.path().join("built/anki"))
+        .arg(vault.path().join("output/anki"))
+        .arg("--vault")
+        .arg(vault.path())
         .arg("--work")
-        .arg(work.path().join("scratch"))
+        .arg(scratch.path())
         .arg("--screenshots")
         .arg(root().join("output/e2e/anki-vault"))
         .current_dir(root());

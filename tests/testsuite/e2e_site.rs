@@ -52,23 +52,21 @@ fn site_in_headless_chromium() {
     crate::run_check_script("tests/e2e/site.mjs", command, TIMEOUT);
 }
 
-/// The site of a vault (`crate::vault_outputs::emit_vault`) in the browser:
-/// `tests/e2e/vault.mjs` studies a reversible card both ways and checks wiki
-/// links, an embedded image and a callout in both themes. Screenshots land
+/// The site of the fixture vault (`tests/fixtures/vault/`, built by
+/// `crate::vault::build_vault`) in the browser: `tests/e2e/vault.mjs`
+/// studies the Mitochondria note's reversible card both ways and checks its
+/// wiki links, embedded image and callout in both themes. Screenshots land
 /// in `output/e2e/site-vault/`.
 #[test]
 fn vault_site_in_headless_chromium() {
     crate::require_browser_env();
-    let work = tempfile::tempdir().unwrap();
-    let vault = work.path().join("vault");
-    crate::vault_outputs::write_vault(&vault);
-    crate::vault_outputs::emit_vault(&vault, &work.path().join("built"));
+    let vault = crate::vault::build_vault();
 
     let mut command = Command::new("node");
     command
         .arg(root().join("tests/e2e/vault.mjs"))
         .arg("--site")
-        .arg(work.path().join("built/site"))
+        .arg(vault.path().join("output/site"))
         .arg("--screenshots")
         .arg(root().join("output/e2e/site-vault"))
         .current_dir(root());

@@ -20,7 +20,6 @@ mod robustness;
 mod seed;
 mod styles;
 mod vault;
-mod vault_outputs;
 mod wild;
 mod wild_script;
 
