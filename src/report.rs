@@ -32,7 +32,7 @@ pub fn report_build(report: &BuildReport, timings: bool, verbosity: Verbosity) -
         }
         Some(out) => eprintln!(
             "built {} → {} ({} emitted, {} unchanged; {} math/code fragments rendered, {} from cache)",
-            plural(report.compiled.checked.len(), "bank"),
+            plural(report.emitted.len() + report.unchanged, "bank"),
             out.display(),
             report.emitted.len(),
             report.unchanged,

@@ -161,7 +161,15 @@ pub fn parse_bank(
         id,
         title,
         source_path: file.path.clone(),
-        tags: split.front.tags.0.clone(),
+        // A note tool's deck tag (`flashcards/Bio`) names a deck, no topic.
+        tags: split
+            .front
+            .tags
+            .0
+            .iter()
+            .filter(|t| style != Style::Cards || !cards::is_flashcard_tag(t))
+            .cloned()
+            .collect(),
         default_language: split.front.language.clone().or_else(|| config.code.default_language.clone()),
         style,
         reading: describe_reading(style, score, runner_up, why, added),
@@ -169,6 +177,12 @@ pub fn parse_bank(
         topics: Vec::new(),
     };
     build_topics(&mut bank, segments, file, &mut diagnostics);
+    if vault.is_some() {
+        // Notes carry other tools' keys (`aliases`, `created`): no note
+        // about them, and a note without cards raises nothing.
+        let empty = bank.questions().next().is_none();
+        diagnostics.retain(|d| d.code != Code::UnknownFrontMatterKey && !(empty && d.code == Code::FrontMatterValue));
+    }
     if bank.questions().next().is_none() && vault.is_none() {
         diagnostics.push(Diagnostic::new(
             Code::NoQuestions,
@@ -236,7 +250,9 @@ fn without_contents(text: &str, blocks: Vec<Block>) -> Vec<Block> {
 /// links and spacers come before it (an image above the title): it is the
 /// bank's title, not a topic. What stood before it stays.
 fn take_title_heading(text: &str, blocks: &mut Vec<Block>) -> Option<String> {
-    let at = blocks.iter().position(|b| !is_spacer(text, b) && !text::is_links_only(text, b))?;
+    // Banners and a line of tags (`#flashcards`) may stand before it.
+    let at =
+        blocks.iter().position(|b| !is_spacer(text, b) && !text::is_links_only(text, b) && !text::is_tags_only(b))?;
     if blocks[at].heading_level() != Some(1) {
         return None;
     }

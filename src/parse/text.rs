@@ -321,6 +321,14 @@ pub fn is_table_of_contents(text: &str, block: &Block) -> bool {
     in_page >= 3 && in_page * 10 >= entries * 9 && in_page * 10 >= block.links.len() * 9
 }
 
+/// A paragraph of `#tags` only (`#flashcards`, `#todo #bio`).
+pub fn is_tags_only(block: &Block) -> bool {
+    block.kind == BlockKind::Paragraph && {
+        let mut words = block.text.split_whitespace().peekable();
+        words.peek().is_some() && words.all(|w| w.starts_with('#') && w.len() > 1)
+    }
+}
+
 /// `**[⬆ Back to Top](#table-of-contents)**`: a paragraph that is one
 /// in-page link back up.
 fn is_back_to_top(block: &Block) -> bool {

@@ -71,8 +71,9 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport> {
         .collect();
     let checks = DiskCache::open(&out.join(".cache/check.json"));
     let katex = KatexMemo::default();
-    let previous = IdLock::read(&lock_path)?;
-    let mut parsed = pipeline.parse(loaded);
+    // The lock is read meanwhile: it is large in a large project.
+    let (mut parsed, previous) = rayon::join(|| pipeline.parse(loaded), || IdLock::read(&lock_path));
+    let previous = previous?;
     pipeline.resolve_ids(&mut parsed, previous.as_ref());
     let mut compiled =
         pipeline.validate(parsed, &checks, &katex, |bank| known.get(&bank.file.path).map(|r| r.checked().clone()));

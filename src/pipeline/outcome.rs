@@ -53,9 +53,13 @@ impl BuildReport {
         emitted: &Emitted,
         timings: Vec<(&'static str, Duration)>,
     ) -> Self {
-        let ids: Vec<String> = emitted.images.keys().map(|&i| compiled.banks[i].id.clone()).collect();
+        // A note without cards is parsed but has no outputs: it is no bank
+        // built (the summary counts it apart).
+        let shown = |&&i: &&usize| !compiled.banks[i].is_empty();
+        let ids: Vec<String> = emitted.images.keys().filter(shown).map(|&i| compiled.banks[i].id.clone()).collect();
+        let with_outputs = compiled.banks.iter().filter(|b| !b.is_empty()).count();
         BuildReport {
-            unchanged: compiled.banks.len() - ids.len(),
+            unchanged: with_outputs - ids.len(),
             emitted: ids,
             rendered: emitted.rendered,
             cached: emitted.cached,
@@ -86,7 +90,7 @@ impl BuildReport {
         timings: Vec<(&'static str, Duration)>,
     ) -> Self {
         let refused = Self::refused(&compiled, options);
-        let unchanged = compiled.checked.len();
+        let unchanged = compiled.checked.len() - compiled.notes_without_cards();
         BuildReport { unchanged, output: (!refused).then_some(out), ..BuildReport::failed(compiled, None, timings) }
     }
 

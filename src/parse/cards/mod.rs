@@ -32,6 +32,7 @@ use std::ops::Range;
 use super::blocks::{parse_blocks, Block};
 use super::{Draft, Segment, StyleInput};
 use crate::vault::ObsidianToAnkiSettings;
+pub use decks::is_flashcard_tag;
 use lines::{span, Line};
 
 /// How a card writes its cloze deletions (see [`cloze`]).
@@ -70,6 +71,23 @@ pub struct NoteSettings<'a> {
 pub fn applies(text: &str, blocks: &[Block], note: &NoteSettings) -> bool {
     if note.flashcards_obsidian || note.front_tags.iter().any(|t| decks::is_flashcard_tag(t)) {
         return true;
+    }
+    // Most banks hold none of the syntaxes: a few substring searches over
+    // the whole text rule them out before any line is looked at.
+    const HINTS: [&str; 10] = [
+        "#card",
+        "#Card",
+        "#CARD",
+        "[[card]]",
+        "[[Card]]",
+        "flashcards",
+        "Flashcards",
+        "FLASHCARDS",
+        "START",
+        "TARGET DECK",
+    ];
+    if !HINTS.iter().any(|hint| text.contains(hint)) {
+        return false;
     }
     let lines = lines::split_lines(text, note.body_start..text.len(), blocks);
     lines.iter().filter(|l| !l.in_code).any(|l| {
