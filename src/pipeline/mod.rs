@@ -157,10 +157,9 @@ pub fn read_lock(project: &Project) -> Result<Option<IdLock>> {
     Ok(IdLock::read(&project.root.join(LOCK_FILE))?)
 }
 
-/// `studymark model`: stages 1–3; the banks with the ids the outputs use.
-pub fn model(project: &Project, paths: &[PathBuf]) -> Result<Parsed> {
-    let progress = Progress::hidden();
-    let mut pipeline = Pipeline::new(project, &progress);
+/// Stages 1–3, as `model` and `check` run them: the lock is only read.
+fn through_ids(pipeline: &mut Pipeline, paths: &[PathBuf]) -> Result<Parsed> {
+    let project = pipeline.project;
     let output = project.root.join(&project.config.output_dir);
     let loaded = pipeline.load(paths, Some(&output))?;
     let mut parsed = pipeline.parse(loaded);
@@ -168,14 +167,16 @@ pub fn model(project: &Project, paths: &[PathBuf]) -> Result<Parsed> {
     Ok(parsed)
 }
 
+/// `studymark model`: stages 1–3; the banks with the ids the outputs use.
+pub fn model(project: &Project, paths: &[PathBuf]) -> Result<Parsed> {
+    through_ids(&mut Pipeline::new(project, &Progress::hidden()), paths)
+}
+
 /// `studymark check`: stages 1–4. `checks` holds KaTeX's verdicts of an
 /// earlier build, so unchanged formulas are not checked again.
 pub fn check(project: &Project, paths: &[PathBuf], checks: &DiskCache) -> Result<Compiled> {
     let progress = Progress::hidden();
     let mut pipeline = Pipeline::new(project, &progress);
-    let output = project.root.join(&project.config.output_dir);
-    let loaded = pipeline.load(paths, Some(&output))?;
-    let mut parsed = pipeline.parse(loaded);
-    pipeline.resolve_ids(&mut parsed, read_lock(project)?.as_ref());
+    let parsed = through_ids(&mut pipeline, paths)?;
     Ok(pipeline.validate(parsed, checks, &KatexMemo::default(), |_| None))
 }

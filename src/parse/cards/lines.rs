@@ -45,10 +45,16 @@ pub fn split_lines(text: &str, body: Range<usize>, blocks: &[Block]) -> Vec<Line
 /// inside a code block does not end a run: the code belongs to the card
 /// around it.
 pub fn runs(text: &str, lines: &[Line]) -> Vec<Range<usize>> {
+    split_where(0..lines.len(), |i| lines[i].is_blank(text))
+}
+
+/// The maximal runs of `indices` between the ones `breaks` (which belong
+/// to no run).
+pub fn split_where(indices: Range<usize>, breaks: impl Fn(usize) -> bool) -> Vec<Range<usize>> {
     let mut runs = Vec::new();
     let mut start = None;
-    for (i, line) in lines.iter().enumerate() {
-        match (line.is_blank(text), start) {
+    for i in indices.clone() {
+        match (breaks(i), start) {
             (true, Some(s)) => {
                 runs.push(s..i);
                 start = None;
@@ -58,7 +64,7 @@ pub fn runs(text: &str, lines: &[Line]) -> Vec<Range<usize>> {
         }
     }
     if let Some(s) = start {
-        runs.push(s..lines.len());
+        runs.push(s..indices.end);
     }
     runs
 }

@@ -282,24 +282,8 @@ impl Finder<'_> {
 
     /// Paragraphs of lines no step took yet: a taken line ends a paragraph.
     fn free_runs(&self) -> Vec<Range<usize>> {
-        let mut runs = Vec::new();
-        for run in lines::runs(self.text, &self.lines) {
-            let mut start = None;
-            for i in run.clone() {
-                match (self.taken[i], start) {
-                    (true, Some(s)) => {
-                        runs.push(s..i);
-                        start = None;
-                    }
-                    (false, None) => start = Some(i),
-                    _ => {}
-                }
-            }
-            if let Some(s) = start {
-                runs.push(s..run.end);
-            }
-        }
-        runs
+        let runs = lines::runs(self.text, &self.lines).into_iter();
+        runs.flat_map(|run| lines::split_where(run, |i| self.taken[i])).collect()
     }
 
     fn spaced_repetition(&mut self, mut deck: Option<String>) {
