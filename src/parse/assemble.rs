@@ -15,16 +15,18 @@
 //!    `no-answers` for a bank where no question has one (a worksheet).
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use super::blocks::{parse_blocks, Block, BlockKind};
 use super::cards::{clean_card_text, ClozeSyntax};
 use super::choices::{self, Key};
+use super::fragment::rich_from_blocks;
 use super::identity::{distinguisher, Identities, Identity};
 use super::text::{difficulty_line, id_comment, normalize_prompt, slugify, tags_line, trailing_difficulty};
 use super::{is_paragraph, is_spacer, Draft};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::lang::{detect_language, normalize_language};
-use crate::model::{Bank, CodeBlock, Difficulty, Kind, LanguageSource, Link, Math, Question, Rich};
+use crate::model::{Bank, Difficulty, Kind, LanguageSource, Question, Rich};
 use crate::source::{SourceFile, Span};
 
 /// Assembles the questions of one bank, tracking what must be unique in it.
@@ -55,7 +57,7 @@ struct Parts {
     tags: Vec<String>,
     explicit_id: Option<String>,
     /// Where the `<!-- id: ... -->` comment is, when it is in the body.
-    explicit_id_at: Option<std::ops::Range<usize>>,
+    explicit_id_at: Option<Range<usize>>,
 }
 
 impl<'a> Assembler<'a> {
@@ -161,7 +163,7 @@ impl<'a> Assembler<'a> {
     }
 
     /// From the start of the question text to the end of its last part.
-    fn question_span(&self, prompt: &Rich, parts: &Parts, draft_prompt: &std::ops::Range<usize>) -> Span {
+    fn question_span(&self, prompt: &Rich, parts: &Parts, draft_prompt: &Range<usize>) -> Span {
         let start = prompt.spans.first().map_or(draft_prompt.start, |s| s.start);
         let end = [&parts.answer, &parts.details, &parts.context, &parts.choices]
             .iter()
@@ -418,43 +420,6 @@ fn split_body(text: &str, body: Vec<Block>, answer_from: Option<usize>, asks: bo
         parts.answer.extend(rest.next());
     }
     parts.details.extend(rest);
-}
-
-/// Builds a rich fragment from blocks: their source joined by blank lines,
-/// with every code block, formula and link they hold.
-pub fn rich_from_blocks(file: &SourceFile, blocks: &[Block]) -> Rich {
-    let mut rich = Rich::default();
-    for block in blocks {
-        if !rich.markdown.is_empty() {
-            rich.markdown.push_str("\n\n");
-        }
-        // Blocks opened from a list item read as they would on their own.
-        rich.markdown.push_str(&super::text::dedented(&file.text, block.range.clone()));
-        if !rich.plain.is_empty() {
-            rich.plain.push('\n');
-        }
-        rich.plain.push_str(block.text.trim());
-        rich.spans.push(file.span(block.range.clone()));
-        rich.code.extend(block.code.iter().map(|c| CodeBlock {
-            language: normalize_language(&c.info),
-            language_source: if c.info.trim().is_empty() { LanguageSource::Unknown } else { LanguageSource::Label },
-            line: file.line_col(c.content_start).0,
-            source: c.source.clone(),
-            span: file.span(c.range.clone()),
-            unterminated: !c.closed,
-        }));
-        rich.math.extend(block.math.iter().map(|m| Math {
-            tex: m.tex.clone(),
-            display: m.display,
-            span: file.span(m.range.clone()),
-        }));
-        rich.links.extend(block.links.iter().map(|l| Link {
-            url: l.url.clone(),
-            image: l.image,
-            span: file.span(l.range.clone()),
-        }));
-    }
-    rich
 }
 
 /// The prompt as plain words (markup and escapes removed).

@@ -6,8 +6,15 @@
 //! 2. [`cut_at_inner_headings`]: a list is cut before a numbered heading
 //!    that its indentation put inside an item (`- [x] last option`, then
 //!    `  #### Q58. Next?`).
+//!
+//! Lines indented under an opened item by less than its content column
+//! (`437. ### What is X?`, then the answer indented four spaces) are code
+//! to CommonMark; [`open_heading_items`] reads them as the item's answer.
 
-use super::blocks::{self, Block};
+use std::ops::Range;
+
+use super::blocks::{self, Block, BlockKind};
+use super::fragment::dedented;
 use super::text::strip_numbering;
 
 pub fn flatten(text: &str, blocks: &mut Vec<Block>) {
@@ -28,11 +35,17 @@ fn open_heading_items(text: &str, blocks: &mut Vec<Block>) {
         return;
     }
     let mut out = Vec::with_capacity(blocks.len());
+    let mut after_opened = false;
     for block in std::mem::take(blocks) {
         if !opens(&block) {
-            out.push(block);
+            match after_opened && is_indented_code(&block) {
+                true => out.extend(parse_dedented(text, block.range)),
+                false => out.push(block),
+            }
+            after_opened = false;
             continue;
         }
+        after_opened = true;
         for item in block.items() {
             if !starts_with_heading(&text[item.content.clone()]) {
                 out.extend(blocks::parse_blocks(text, item.range.clone()));
@@ -50,6 +63,35 @@ fn open_heading_items(text: &str, blocks: &mut Vec<Block>) {
         }
     }
     *blocks = out;
+}
+
+/// A code block written by indentation, not between fences.
+fn is_indented_code(block: &Block) -> bool {
+    block.kind == BlockKind::Code && block.code.iter().all(|c| !c.fenced)
+}
+
+/// The blocks of `text[range]` read with its indentation taken out, their
+/// ranges in the file.
+fn parse_dedented(text: &str, range: Range<usize>) -> Vec<Block> {
+    let source = dedented(text, range);
+    let mut inner = blocks::parse_blocks(&source.text, 0..source.text.len());
+    let at = |r: &mut Range<usize>| *r = source.file_offset(r.start)..source.file_offset(r.end);
+    for block in &mut inner {
+        at(&mut block.range);
+        for code in &mut block.code {
+            at(&mut code.range);
+            code.content_start = source.file_offset(code.content_start);
+        }
+        block.math.iter_mut().for_each(|m| at(&mut m.range));
+        block.links.iter_mut().for_each(|l| at(&mut l.range));
+        if let BlockKind::List { items } = &mut block.kind {
+            for item in items {
+                at(&mut item.range);
+                at(&mut item.content);
+            }
+        }
+    }
+    inner
 }
 
 fn starts_with_heading(content: &str) -> bool {

@@ -32,6 +32,7 @@ mod choices;
 mod details;
 mod fences;
 mod flatten;
+mod fragment;
 mod heading;
 mod identity;
 mod list;
@@ -225,7 +226,7 @@ fn build_topics(bank: &mut Bank, segments: Vec<Segment>, file: &SourceFile, diag
         }
     }
     assembler.assign_ids(topics.iter_mut().flat_map(|t| t.questions.iter_mut()));
-    bank.intro = assemble::rich_from_blocks(file, &without_contents(&file.text, intro));
+    bank.intro = fragment::rich_from_blocks(file, &without_contents(&file.text, intro));
     bank.topics = topics;
 }
 

@@ -49,7 +49,8 @@ fn prefix_len(source: &str, words: &[&str], dot: bool) -> Option<usize> {
     if !(rest.is_empty() || rest.starts_with(char::is_whitespace)) {
         return None;
     }
-    Some(source.len() - rest.trim_start().len())
+    // The question text may start on the next line; the prefix ends on its own.
+    Some(source.len() - rest.trim_start_matches([' ', '\t']).len())
 }
 
 fn question_len(source: &str) -> Option<usize> {
@@ -185,7 +186,8 @@ fn list_drafts(text: &str, block: &Block, segments: &mut Vec<Segment>, current: 
             let first_end = parse_blocks(text, content.clone()).first().map_or(content.end, |b| b.range.end);
             let (prompt, answer) = match answer {
                 Some(a) => (prompt, Some(a.start..content.end)),
-                None => (prompt.start..first_end.min(prompt.end), None),
+                // `- Q: ` alone: its block ends before the prefix does.
+                None => (prompt.start..first_end.clamp(prompt.start, prompt.end), None),
             };
             let mut draft = block_draft(text, prompt, answer.clone());
             if answer.is_none() && first_end < content.end {

@@ -258,27 +258,6 @@ pub fn is_spacer(text: &str, block: &Block) -> bool {
     }
 }
 
-/// The source of a block as it reads on its own: a block nested in a list
-/// item starts at the item's column, and its later lines are indented by
-/// as much, which alone would read as code. Up to that many leading spaces
-/// leave each later line; a block at column 0 is returned as it is.
-pub fn dedented(text: &str, range: std::ops::Range<usize>) -> std::borrow::Cow<'_, str> {
-    let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
-    let source = &text[range.clone()];
-    // The block may start in the indentation of its first line.
-    let lead = source.len() - source.trim_start_matches(' ').len();
-    let column = range.start - line_start + lead;
-    if column == 0 || !source.contains('\n') || !text[line_start..range.start].trim().is_empty() {
-        return source.into();
-    }
-    let mut out = String::with_capacity(source.len());
-    for (i, line) in source.split_inclusive('\n').enumerate() {
-        let strip = if i == 0 { lead } else { line.bytes().take(column).take_while(|b| *b == b' ').count() };
-        out.push_str(&line[strip..]);
-    }
-    out.into()
-}
-
 /// A paragraph or HTML block of links and images only (a banner, badges,
 /// "[Open a pull request](url)"): nothing is left once they are taken out
 /// but tags, spaces and separators.
@@ -397,14 +376,6 @@ mod tests {
         assert_eq!(strip_numbering("Q29 Which?"), (Some(29), 4));
         assert_eq!(strip_numbering("Q.52. Which?"), (Some(52), 6));
         assert_eq!(strip_numbering("Quick 3 things"), (None, 0));
-    }
-
-    #[test]
-    fn nested_blocks_read_on_their_own() {
-        let text = "1. ### Q\n\n    ```js\n    x\n    ```\n";
-        let start = text.find("```").unwrap();
-        assert_eq!(dedented(text, start..text.len() - 1), "```js\nx\n```");
-        assert_eq!(dedented("a\n  b", 0..5), "a\n  b");
     }
 
     #[test]

@@ -55,9 +55,13 @@ pub fn render_markdown(markdown: &str, code: &[CodeBlock], ctx: &RenderContext) 
                 Event::Text(text) => source.push_str(&text),
                 Event::End(TagEnd::CodeBlock) => {
                     let (label, source) = open_code.take().unwrap_or_default();
-                    let language = normalize_language(&label).or_else(|| {
-                        code.get(code_index).filter(|c| c.source == source).and_then(|c| c.language.clone())
-                    });
+                    // The parse stage read the same text, so its blocks come
+                    // in this order; a fragment without a model (a callout
+                    // title) has only its label.
+                    let language = match code.get(code_index) {
+                        Some(block) => block.language.clone(),
+                        None => normalize_language(&label),
+                    };
                     code_index += 1;
                     events.push((placeholder(&mut trusted, render_code(&source, language.as_deref(), ctx)), range));
                 }
@@ -83,6 +87,7 @@ pub fn render_markdown(markdown: &str, code: &[CodeBlock], ctx: &RenderContext) 
     }
     let mut events = cap_nesting(events);
     drop_empty_items(&mut events);
+    escape_dangling_tags(&mut events);
     let events = note_conventions(events, markdown, &mut trusted, ctx);
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -266,6 +271,28 @@ fn drop_empty_items(events: &mut Ranged) {
         }
     }
     *events = kept;
+}
+
+/// Raw HTML that ends inside a tag (`<a` before a blank line) would take
+/// what follows it, code and formulas included, as the tag's attributes:
+/// each `<` after the last `>` of an HTML block is shown as text.
+fn escape_dangling_tags(events: &mut Ranged) {
+    let mut start = 0;
+    while start < events.len() {
+        let run = events[start..].iter().take_while(|(e, _)| matches!(e, Event::Html(_))).count();
+        for k in (start..start + run).rev() {
+            let Event::Html(html) = &events[k].0 else { break };
+            let closed = html.rfind('>').map(|at| at + 1);
+            let tail = closed.unwrap_or(0);
+            if html[tail..].contains('<') {
+                events[k].0 = Event::Html(format!("{}{}", &html[..tail], html[tail..].replace('<', "&lt;")).into());
+            }
+            if closed.is_some() {
+                break;
+            }
+        }
+        start += run.max(1);
+    }
 }
 
 fn cached_math(tex: &str, display: bool, ctx: &RenderContext) -> String {

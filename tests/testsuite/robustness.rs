@@ -1,6 +1,7 @@
 //! No input makes studymark panic: each hostile file gets diagnostics or a
 //! clear error naming the file. A property test throws random
-//! Markdown-shaped text at the parser, the validator and the renderer.
+//! Markdown-shaped text at the parser, the validator and the renderer,
+//! which must see the same code blocks.
 
 use std::path::PathBuf;
 
@@ -29,6 +30,16 @@ fn codes(compiled: &studymark::Compiled) -> Vec<&'static str> {
 fn empty_file_is_a_warning() {
     let compiled = compile_bytes("empty.md", b"");
     assert_eq!(codes(&compiled), ["no-questions"]);
+}
+
+#[test]
+fn a_question_prefix_alone_in_a_list_item() {
+    // The prefix's spaces once ran over the line end into the next block.
+    let compiled = compile_bytes("qa.md", b"$x^2$- ?\n- Q: \n\n    ## Topic\n");
+    assert_eq!(codes(&compiled), ["empty-prompt"]);
+    let compiled = compile_bytes("qa.md", b"# N\n\nQ:\nWhat is X?\nA: A thing.\n");
+    let prompts: Vec<_> = compiled.banks[0].questions().map(|q| q.prompt.plain.clone()).collect();
+    assert_eq!(prompts, ["What is X?"]);
 }
 
 #[test]
@@ -206,10 +217,23 @@ proptest! {
 /// and no script: the sanitizer runs on every fragment.
 fn check_rendered(bank: &Bank, rendered: &RenderedBank) -> Result<(), TestCaseError> {
     prop_assert_eq!(rendered.questions.len(), bank.questions().count());
+    let mut pairs = vec![(&bank.intro, &rendered.intro)];
     for (question, html) in bank.questions().zip(&rendered.questions) {
         if let Kind::MultipleChoice { choices, .. } = &question.kind {
             prop_assert_eq!(html.choices.len(), choices.len());
+            pairs.extend(choices.iter().zip(&html.choices));
         }
+        pairs.extend([
+            (&question.prompt, &html.prompt),
+            (&question.context, &html.context),
+            (&question.answer, &html.answer),
+            (&question.details, &html.details),
+        ]);
+    }
+    // The renderer takes each code block's language from the model by
+    // position, so both must see the same blocks.
+    for (fragment, html) in pairs {
+        prop_assert_eq!(html.matches("<pre class=\"code\"").count(), fragment.code.len(), "{:?}", fragment.markdown);
     }
     for fragment in html_of(rendered) {
         prop_assert!(!fragment.to_ascii_lowercase().contains("<script"), "{}", fragment);

@@ -363,6 +363,9 @@ mod mixed;
 /// Markup a person reads past: indented question headings, stray fences.
 mod broken;
 
+/// Code written by indentation; answers indented too little.
+mod indented;
+
 /// Question lists without tags, and the lists of an article.
 mod lists;
 
