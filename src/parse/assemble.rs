@@ -22,9 +22,7 @@ use super::cards::{clean_card_text, ClozeSyntax};
 use super::choices::{self, Key};
 use super::fragment::rich_from_blocks;
 use super::identity::{distinguisher, Identities, Identity};
-use super::text::{
-    difficulty_line, difficulty_paragraph, id_comment, normalize_prompt, slugify, tags_line, trailing_difficulty,
-};
+use super::text::{difficulty_line, id_comment, normalize_prompt, slugify, tags_line, trailing_difficulty};
 use super::{is_paragraph, is_spacer, Draft};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::lang::{detect_language, normalize_language};
@@ -57,8 +55,6 @@ struct Parts {
     answer: Vec<Block>,
     details: Vec<Block>,
     tags: Vec<String>,
-    /// From a paragraph that only says it (`**Difficulty:** Medium`).
-    difficulty: Option<Difficulty>,
     explicit_id: Option<String>,
     /// Where the `<!-- id: ... -->` comment is, when it is in the body.
     explicit_id_at: Option<Range<usize>>,
@@ -124,7 +120,7 @@ impl<'a> Assembler<'a> {
             kind = Kind::Reversible;
         }
         let all_text = || parts.context.iter().chain(&parts.answer).chain(&parts.details).map(|b| b.text.as_str());
-        let difficulty = difficulty.or(parts.difficulty).or_else(|| all_text().find_map(difficulty_line));
+        let difficulty = difficulty.or_else(|| all_text().find_map(difficulty_line));
         let prompt_text = plain_prompt(&prompt);
         let span = self.question_span(&prompt, &parts, &draft.prompt);
         let apart = distinguisher(&parts.context, &parts.choices, text);
@@ -195,10 +191,6 @@ impl<'a> Assembler<'a> {
                 }
                 if let Some(tags) = tags_line(block) {
                     parts.tags.extend(tags);
-                    return false;
-                }
-                if let Some(difficulty) = difficulty_paragraph(block) {
-                    parts.difficulty = parts.difficulty.or(Some(difficulty));
                     return false;
                 }
                 !is_spacer(text, block)

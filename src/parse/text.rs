@@ -222,16 +222,6 @@ pub fn difficulty_line(text: &str) -> Option<Difficulty> {
     })
 }
 
-/// A paragraph that says only `Difficulty: Medium` (bold or not): the
-/// difficulty badge shows it, so the line leaves the answer. A line that
-/// says more (`Medium (fundamentals check).`) stays.
-pub fn difficulty_paragraph(block: &Block) -> Option<Difficulty> {
-    let text = block.text.trim().trim_end_matches('.');
-    let rest = text.strip_prefix("Difficulty")?.trim_start().strip_prefix(':')?.trim();
-    let single_word = !rest.is_empty() && rest.chars().all(char::is_alphabetic);
-    (block.kind == BlockKind::Paragraph && single_word).then(|| Difficulty::from_word(rest)).flatten()
-}
-
 /// `Tags: #a #b` paragraphs: returns the tags.
 pub fn tags_line(block: &Block) -> Option<Vec<String>> {
     if block.kind != BlockKind::Paragraph {
@@ -447,11 +437,6 @@ mod tests {
         assert_eq!(difficulty_line("x\nDifficulty: Medium (fundamentals check)."), Some(Difficulty::Medium));
         assert_eq!(difficulty_line("- Difficulty : hard"), Some(Difficulty::Hard));
         assert_eq!(difficulty_line("The difficulty: none"), None);
-        let paragraph = |text: &str| difficulty_paragraph(&super::super::blocks::parse_blocks(text, 0..text.len())[0]);
-        assert_eq!(paragraph("**Difficulty:** Hard"), Some(Difficulty::Hard));
-        assert_eq!(paragraph("Difficulty: easy."), Some(Difficulty::Easy));
-        assert_eq!(paragraph("**Difficulty:** Medium (fundamentals check)."), None, "says more: stays");
-        assert_eq!(paragraph("- Difficulty: Hard"), None, "a list item is no paragraph");
     }
 
     #[test]
