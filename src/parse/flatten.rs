@@ -75,12 +75,12 @@ fn is_indented_code(block: &Block) -> bool {
 fn parse_dedented(text: &str, range: Range<usize>) -> Vec<Block> {
     let source = dedented(text, range);
     let mut inner = blocks::parse_blocks(&source.text, 0..source.text.len());
-    let at = |r: &mut Range<usize>| *r = source.file_offset(r.start)..source.file_offset(r.end);
+    let at = |r: &mut Range<usize>| *r = source.map.file_offset(r.start)..source.map.file_offset(r.end);
     for block in &mut inner {
         at(&mut block.range);
         for code in &mut block.code {
             at(&mut code.range);
-            code.content_start = source.file_offset(code.content_start);
+            code.content_start = source.map.file_offset(code.content_start);
         }
         block.math.iter_mut().for_each(|m| at(&mut m.range));
         block.links.iter_mut().for_each(|l| at(&mut l.range));

@@ -49,7 +49,7 @@ pub fn rich_from_blocks(file: &SourceFile, blocks: &[Block]) -> Rich {
             continue;
         }
         let source = dedented(&file.text, block.range.clone());
-        for (line, file_offset) in source.lines() {
+        for &(line, file_offset) in &source.map.lines {
             map.push(rich.markdown.len() + line, file_offset);
         }
         rich.markdown.push_str(&source.text);
@@ -72,7 +72,7 @@ pub fn rich_from_blocks(file: &SourceFile, blocks: &[Block]) -> Rich {
 /// item starts at the item's column, and its later lines are indented by
 /// as much, which alone would read as code. Up to that many leading spaces
 /// leave each later line; a block at column 0 is kept as it is.
-pub fn dedented(text: &str, range: std::ops::Range<usize>) -> Dedented<'_> {
+pub fn dedented(text: &str, range: Range<usize>) -> Dedented<'_> {
     let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
     let source = &text[range.clone()];
     // The block may start in the indentation of its first line.
@@ -82,64 +82,48 @@ pub fn dedented(text: &str, range: std::ops::Range<usize>) -> Dedented<'_> {
         // A block cut from the middle of a line (the answer after `**?**`)
         // stands apart from its place too.
         let changed = column > 0;
-        return Dedented { text: source.into(), lines: vec![(0, range.start)], changed };
+        return Dedented { text: source.into(), map: LineMap { lines: vec![(0, range.start)] }, changed };
     }
     if !source.contains('\n') {
-        return Dedented {
-            text: source.trim_start_matches(' ').into(),
-            lines: vec![(0, range.start + lead)],
-            changed: true,
-        };
+        let map = LineMap { lines: vec![(0, range.start + lead)] };
+        return Dedented { text: source.trim_start_matches(' ').into(), map, changed: true };
     }
     let mut out = String::with_capacity(source.len());
-    let mut lines = Vec::new();
+    let mut map = LineMap::default();
     let mut at = range.start;
     for (i, line) in source.split_inclusive('\n').enumerate() {
         let strip = if i == 0 { lead } else { line.bytes().take(column).take_while(|b| *b == b' ').count() };
-        lines.push((out.len(), at + strip));
+        map.push(out.len(), at + strip);
         out.push_str(&line[strip..]);
         at += line.len();
     }
-    Dedented { text: out.into(), lines, changed: true }
+    Dedented { text: out.into(), map, changed: true }
 }
 
 /// A block's source with its list indentation taken out ([`dedented`]).
 pub struct Dedented<'a> {
     pub text: std::borrow::Cow<'a, str>,
-    /// Where each line of `text` starts, in `text` and in the file.
-    lines: Vec<(usize, usize)>,
+    /// Where each line of `text` starts in the file.
+    pub map: LineMap,
     /// Whether the text stands apart from its place (it was indented), so it
     /// may read otherwise than the block did in place.
     pub changed: bool,
 }
 
-impl Dedented<'_> {
-    /// Where each line of `text` starts: in `text`, in the file.
-    pub fn lines(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
-        self.lines.iter().copied()
-    }
-
-    /// The file offset of an offset into `text`.
-    pub fn file_offset(&self, offset: usize) -> usize {
-        let line = self.lines.partition_point(|&(start, _)| start <= offset).saturating_sub(1);
-        let (start, file_start) = self.lines[line];
-        file_start + (offset - start)
-    }
-}
-
-/// Where each line of a fragment's text comes from in the file.
+/// Where each line of a text cut from the file starts in the file.
 #[derive(Default)]
-struct LineMap {
-    /// (offset in the fragment, offset in the file), by fragment offset.
+pub struct LineMap {
+    /// (offset in the text, offset in the file), by text offset.
     lines: Vec<(usize, usize)>,
 }
 
 impl LineMap {
-    fn push(&mut self, fragment_offset: usize, file_offset: usize) {
-        self.lines.push((fragment_offset, file_offset));
+    fn push(&mut self, offset: usize, file_offset: usize) {
+        self.lines.push((offset, file_offset));
     }
 
-    fn file_offset(&self, offset: usize) -> usize {
+    /// The file offset of an offset into the text.
+    pub fn file_offset(&self, offset: usize) -> usize {
         let line = self.lines.partition_point(|&(start, _)| start <= offset).saturating_sub(1);
         self.lines.get(line).map_or(0, |&(start, file_start)| file_start + (offset - start))
     }
@@ -160,7 +144,7 @@ fn push_fenced(markdown: &mut String, map: &mut LineMap, text: &str, block: &Blo
         let file_end = text[file_line..].find('\n').map_or(text.len(), |n| file_line + n + 1);
         map.push(markdown.len(), file_end.saturating_sub(line.len()).max(file_line));
         markdown.push_str(line);
-        file_line = file_end.min(block.range.end.max(file_line));
+        file_line = file_end;
     }
     if !code.source.is_empty() && !code.source.ends_with('\n') {
         markdown.push('\n');
@@ -208,7 +192,7 @@ mod tests {
         let start = text.find("```").unwrap();
         let inner = dedented(text, start..text.len() - 1);
         assert_eq!(inner.text, "```js\nx\n```");
-        assert_eq!(inner.file_offset(6), text.find("x\n").unwrap(), "offsets map back to the file");
+        assert_eq!(inner.map.file_offset(6), text.find("x\n").unwrap(), "offsets map back to the file");
         assert_eq!(dedented("a\n  b", 0..5).text, "a\n  b");
     }
 
